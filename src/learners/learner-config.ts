@@ -1,0 +1,48 @@
+/**
+ * The parameters of one policy arm's learner, as declared in a surface file under `policies/`.
+ * Every field but `kind` is optional; `resolveLearnerConfig` fills the documented defaults.
+ */
+export type LearnerKind = 'thompson' | 'lints' | 'linucb' | 'uniform';
+
+export interface ExplorationOptions {
+  /** Exploration floor ε ∈ [0, 1]: π = (1 − ε)·π_learner + ε/K. Default 0. */
+  epsilon?: number;
+  /** Forgetting factor γ ∈ (0, 1] per step of logical time. Default 1 (no forgetting). */
+  gamma?: number;
+}
+
+export interface ThompsonConfig extends ExplorationOptions {
+  kind: 'thompson';
+  /** Beta prior α₀ > 0. Default 1. */
+  alpha0?: number;
+  /** Beta prior β₀ > 0. Default 1. */
+  beta0?: number;
+  /** Monte Carlo posterior draws M for the action distribution. */
+  draws?: number;
+}
+
+export interface LinTsConfig extends ExplorationOptions {
+  kind: 'lints';
+  /** Posterior scale v > 0: θ ~ N(A⁻¹b, v²A⁻¹). Default 0.25. */
+  v?: number;
+  /** Ridge prior λ > 0: A = λI + Σ x xᵀ. Default 1. */
+  lambda?: number;
+  /** Monte Carlo posterior draws M for the action distribution. */
+  draws?: number;
+}
+
+export interface LinUcbConfig extends ExplorationOptions {
+  kind: 'linucb';
+  /** Width multiplier α ≥ 0 of the upper confidence bound. Default 1. */
+  alpha?: number;
+  /** Ridge prior λ > 0. Default 1. */
+  lambda?: number;
+  /** `split` shares a tie equally (default); `lowest-index` reproduces reference traces. */
+  tieBreak?: 'split' | 'lowest-index';
+}
+
+export interface UniformConfig {
+  kind: 'uniform';
+}
+
+export type LearnerConfig = ThompsonConfig | LinTsConfig | LinUcbConfig | UniformConfig;
