@@ -46,3 +46,10 @@ export interface UniformConfig {
 }
 
 export type LearnerConfig = ThompsonConfig | LinTsConfig | LinUcbConfig | UniformConfig;
+
+/**
+ * Default Monte Carlo draws M for the Thompson learners' action distribution: the standard error of
+ * each probability is √(p(1 − p)/M) ≤ 0.5/√M. Chosen from the error-versus-cost curve in
+ * `bench/results/thompson-draws.md`.
+ */
+export const DEFAULT_POSTERIOR_DRAWS = 1000;
