@@ -1,0 +1,72 @@
+/**
+ * The only reader of the environment. Every value is parsed and bounded here; a bad value stops the
+ * process at start-up with a message naming the variable, instead of silently falling back.
+ */
+export interface Config {
+  port: number;
+  /** Postgres; absent → the embedded PGlite database under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Redis; absent → model state in this process (one replica). */
+  redisUrl: string | undefined;
+  policiesDir: string;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How stale a replica's in-memory model may get before it re-reads the shared statistics. */
+  modelStalenessMs: number;
+  /** How often each replica closes expired reward windows and retries unlearned rewards. */
+  sweepIntervalMs: number;
+  /** Largest accepted request body. */
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65_535),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    policiesDir: env['POLICIES_DIR'] || 'policies',
+    dataDir: env['LIMELIGHT_DATA_DIR'] || 'data',
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    modelStalenessMs: integer(env, 'MODEL_STALENESS_MS', 250, 10, 60_000),
+    sweepIntervalMs: integer(env, 'SWEEP_INTERVAL_MS', 5_000, 50, 3_600_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65_536, 1_024, 10_485_760),
+  };
+}
+
+function integer(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Readonly<Record<string, string | undefined>>, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Readonly<Record<string, string | undefined>>, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}

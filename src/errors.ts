@@ -1,0 +1,95 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { components } from './api/openapi-types.js';
+
+export type ErrorDetail = components['schemas']['ErrorDetail'];
+export type ErrorBody = components['schemas']['Error'];
+
+/**
+ * An operational error: the request or the world is at fault, not the code. It carries everything
+ * the error middleware renders, so handlers and services throw it and never touch the response.
+ */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: readonly ErrorDetail[]): AppError =>
+  new AppError(400, code, message, details);
+
+export const notFound = (code: string, message: string): AppError => new AppError(404, code, message);
+
+/** For a resource that existed but may no longer be acted on, e.g. a reward after its window. */
+export const gone = (code: string, message: string): AppError => new AppError(410, code, message);
+
+/** For a well-formed request that does not fit the target, e.g. a context against a surface's features. */
+export const unprocessable = (code: string, message: string, details?: readonly ErrorDetail[]): AppError =>
+  new AppError(422, code, message, details);
+
+/** For a dependency that does not answer; the client may retry. */
+export const serviceUnavailable = (code: string, message: string): AppError => new AppError(503, code, message);
+
+/**
+ * The errors `express.json()` raises (via `http-errors`), by their `type`. Their messages are safe
+ * to show (`expose: true`) but their statuses need codes of our vocabulary.
+ */
+const BODY_PARSER_ERRORS: Readonly<Record<string, { status: number; code: string }>> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json' },
+  'entity.too.large': { status: 413, code: 'payload_too_large' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding' },
+  'charset.unsupported': { status: 415, code: 'unsupported_charset' },
+  'request.aborted': { status: 400, code: 'request_aborted' },
+  'request.size.invalid': { status: 400, code: 'invalid_request_size' },
+};
+
+function toAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (typeof error !== 'object' || error === null || !('type' in error) || typeof error.type !== 'string') {
+    return undefined;
+  }
+  const known = BODY_PARSER_ERRORS[error.type];
+  if (known === undefined) return undefined;
+  const message = error instanceof Error ? error.message : known.code;
+  return new AppError(known.status, known.code, message);
+}
+
+export interface ErrorHandlerOptions {
+  /** Called with every error that is not operational (a bug or an unexpected failure), to log it. */
+  onInternalError?: (error: unknown, req: Request) => void;
+}
+
+/**
+ * Renders every error as `{error: {code, message, details}}`. Unknown errors become a 500 with a
+ * generic message: their text and stack may reveal internals and are for the log only.
+ */
+export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    // Once the body has started, the status line is gone; only Express can abort the response.
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = toAppError(error);
+    if (appError === undefined) options.onInternalError?.(error, req);
+    const { status, code, message, details } = appError ?? {
+      status: 500,
+      code: 'internal_error',
+      message: 'Internal server error',
+      details: [],
+    };
+    const body: ErrorBody = { error: { code, message, details: [...details] } };
+    res.status(status).json(body);
+  };
+}
+
+/** Mounted after every route, so an unknown path answers in the same JSON shape as other errors. */
+export const notFoundHandler: RequestHandler = (req) => {
+  throw notFound('route_not_found', `No route for ${req.method} ${req.path}`);
+};

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DecisionLogWriter } from '../../src/decisions/decision-log-writer.js';
+import { PostgresDecisionStore } from '../../src/decisions/postgres-decision-store.js';
+import { CountingDatabase } from '../helpers/counting-database.js';
+import { createTestDatabase, testBackends, type TestDatabase } from '../helpers/test-database.js';
+import { newDecision } from './new-decision.js';
+
+describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
+  let test: TestDatabase;
+  let counting: CountingDatabase;
+  let store: PostgresDecisionStore;
+  beforeAll(async () => {
+    test = await createTestDatabase(backend);
+    counting = new CountingDatabase(test.db);
+    store = new PostgresDecisionStore(counting);
+  });
+  afterAll(() => test.drop());
+
+  it('commits concurrent writes in few statements and resolves each with its own result', async () => {
+    const writer = new DecisionLogWriter(store, 100);
+    const records = Array.from({ length: 250 }, () => newDecision({ surface: 'group-commit' }));
+    const before = counting.transactions;
+
+    const writes = records.map((record) => writer.write(record));
+    expect(writer.queueDepth).toBe(250);
+    const results = await Promise.all(writes);
+
+    expect(results).toEqual(records.map((record) => ({ status: 'inserted', id: record.id })));
+    // Written in the same tick: batches of 100, 100 and 50.
+    expect(counting.transactions - before).toBe(3);
+    expect(writer.queueDepth).toBe(0);
+    expect(await store.findById(records[249]!.id)).toMatchObject({ surface: 'group-commit' });
+  });
+
+  it('batches the writes that arrive while an INSERT is in flight', async () => {
+    let release = () => {};
+    const inFlight = new Promise<void>((resolve) => (release = resolve));
+    const batchSizes: number[] = [];
+    const writer = new DecisionLogWriter({
+      insertMany: async (records) => {
+        batchSizes.push(records.length);
+        await inFlight;
+        return store.insertMany(records);
+      },
+    });
+    const first = writer.write(newDecision({ surface: 'in-flight' }));
+    await vi.waitFor(() => expect(batchSizes).toEqual([1]));
+    const later = Array.from({ length: 40 }, () => writer.write(newDecision({ surface: 'in-flight' })));
+    expect(writer.queueDepth).toBe(41);
+    release();
+    await Promise.all([first, ...later]);
+    expect(batchSizes).toEqual([1, 40]);
+  });
+
+  it('gives every writer of a repeated eventId the one decision logged', async () => {
+    const writer = new DecisionLogWriter(store);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => writer.write(newDecision({ surface: 'writer-events', eventId: 'same' }))),
+    );
+    const ids = results.map((result) => (result.status === 'inserted' ? result.id : result.decision.id));
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('rejects the callers of a failed batch and carries on with the next one', async () => {
+    const writer = new DecisionLogWriter(store);
+    const good = newDecision({ surface: 'failing' });
+    const invalid = newDecision({ surface: 'failing', propensity: 1.5 });
+    const failed = [writer.write(good), writer.write(invalid)];
+    await expect(failed[0]).rejects.toThrow(/decisions_propensity_check/);
+    await expect(failed[1]).rejects.toThrow(/decisions_propensity_check/);
+    expect(await store.findById(good.id)).toBeUndefined();
+
+    const retried = await writer.write(good);
+    expect(retried).toEqual({ status: 'inserted', id: good.id });
+  });
+
+  it('drains on close and refuses writes afterwards', async () => {
+    const writer = new DecisionLogWriter(store);
+    const records = Array.from({ length: 10 }, () => newDecision({ surface: 'closing' }));
+    const writes = records.map((record) => writer.write(record));
+    await writer.close();
+    expect(writer.queueDepth).toBe(0);
+    await expect(Promise.all(writes)).resolves.toHaveLength(10);
+    await expect(writer.write(newDecision())).rejects.toThrow('The decision log writer is closed');
+  });
+});
