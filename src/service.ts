@@ -16,6 +16,7 @@ import { InMemoryModelStateStore } from './model-state/in-memory-model-state-sto
 import { ModelCache } from './model-state/model-cache.js';
 import type { ModelStateStore } from './model-state/model-state-store.js';
 import { RedisModelStateStore } from './model-state/redis-model-state-store.js';
+import { restoreModel } from './model-state/rebuild-model.js';
 import { DecisionLearner } from './rewards/decision-learner.js';
 import { RewardService } from './rewards/reward-service.js';
 import { RewardSweeper } from './rewards/reward-sweeper.js';
@@ -60,6 +61,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const store = new PostgresDecisionStore(database);
   const modelStore: ModelStateStore = config.redisUrl ? new RedisModelStateStore(config.redisUrl) : new InMemoryModelStateStore();
   const models = new ModelCache(modelStore, surfaces.list());
+  if (!config.redisUrl) {
+    // The in-process model state died with the last process; the log holds everything it had learned.
+    for (const model of models.all()) await restoreModel(model, store, modelStore, now());
+  }
   await models.refresh();
   const log = new DecisionLogWriter(store);
   const metrics = new Metrics(() => log.queueDepth);

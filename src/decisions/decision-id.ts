@@ -9,7 +9,9 @@ const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
  */
 export function createDecisionId(decidedAt: Date, random: (size: number) => Uint8Array = randomBytes): string {
   const ms = decidedAt.getTime();
-  if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`decidedAt must be a date after 1970, got ${String(decidedAt)}`);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new RangeError(`decidedAt must be a date after 1970, got ${String(decidedAt)}`);
+  }
   const bytes = new Uint8Array(16);
   bytes.set(random(10), 6);
   for (let i = 5; i >= 0; i--) bytes[i] = Math.floor(ms / 2 ** (8 * (5 - i))) % 256;

@@ -87,7 +87,8 @@ const NEW_DECISION_COLUMNS = [
 export const INSERT_DECISIONS_SQL = `
   INSERT INTO decisions (${NEW_DECISION_COLUMNS.map(([name]) => name).join(', ')})
   SELECT ${NEW_DECISION_COLUMNS.map(([name]) => name).join(', ')}
-    FROM jsonb_to_recordset($1::jsonb) AS r(${NEW_DECISION_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+    FROM jsonb_to_recordset($1::jsonb)
+      AS r(${NEW_DECISION_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 
 export function toNewDecisionRow(decision: NewDecision): Record<(typeof NEW_DECISION_COLUMNS)[number][0], unknown> {
   return {

@@ -67,7 +67,11 @@ export interface DecisionStore {
    * reward and returns them. Concurrent sweeps never claim the same decision. Surfaces missing from
    * `defaultRewards` are left alone.
    */
-  claimDefaultRewards(now: Date, limit: number, defaultRewards: Readonly<Record<string, number>>): Promise<DecisionRecord[]>;
+  claimDefaultRewards(
+    now: Date,
+    limit: number,
+    defaultRewards: Readonly<Record<string, number>>,
+  ): Promise<DecisionRecord[]>;
   markLearned(ids: readonly string[], now: Date): Promise<void>;
   /** Rewarded, learnable decisions not yet marked learned, oldest reward first: to retry after a crash. */
   findUnlearned(limit: number): Promise<DecisionRecord[]>;

@@ -28,7 +28,9 @@ export class PostgresDecisionStore implements DecisionStore {
     if (records.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const claimed = await claimEventIds(tx, records);
-      const fresh = new Set(records.filter((record) => record.eventId === null || claimed.has(record.id.toLowerCase())));
+      const fresh = new Set(
+        records.filter((record) => record.eventId === null || claimed.has(record.id.toLowerCase())),
+      );
       if (fresh.size > 0) await tx.query(INSERT_DECISIONS_SQL, [JSON.stringify([...fresh].map(toNewDecisionRow))]);
       const earlier = await findEarlierDecisions(tx, records.filter((record) => !fresh.has(record)));
       return records.map((record): InsertResult => {
@@ -190,7 +192,8 @@ export class PostgresDecisionStore implements DecisionStore {
   }
 
   async policyArmStatistics(surface: string): Promise<PolicyArmStatistics[]> {
-    // One pass computes both levels: grouping sets give a total row per policy arm (arm IS NULL).
+    // One pass computes both levels: grouping sets add a total row per policy arm (arm IS NULL),
+    // which NULLS FIRST puts before that policy arm's rows.
     const { rows } = await this.db.query<{
       policy_arm: string;
       arm: string | null;
@@ -228,7 +231,12 @@ function assertIdMatchesTime(record: NewDecision): void {
 async function claimEventIds(tx: Queryable, records: readonly NewDecision[]): Promise<Set<string>> {
   const events = records
     .filter((record) => record.eventId !== null)
-    .map((record) => ({ surface: record.surface, event_id: record.eventId, id: record.id, decided_at: record.decidedAt }));
+    .map((record) => ({
+      surface: record.surface,
+      event_id: record.eventId,
+      id: record.id,
+      decided_at: record.decidedAt,
+    }));
   if (events.length === 0) return new Set();
   const { rows } = await tx.query<{ decision_id: string }>(
     `INSERT INTO decision_events (surface, event_id, decision_id, decided_at)
@@ -243,7 +251,10 @@ async function claimEventIds(tx: Queryable, records: readonly NewDecision[]): Pr
 }
 
 /** The decisions holding the (surface, eventId) of `records`, by `eventKey`. */
-async function findEarlierDecisions(tx: Queryable, records: readonly NewDecision[]): Promise<Map<string, DecisionRecord>> {
+async function findEarlierDecisions(
+  tx: Queryable,
+  records: readonly NewDecision[],
+): Promise<Map<string, DecisionRecord>> {
   if (records.length === 0) return new Map();
   const { rows } = await tx.query<DecisionRow>(
     `SELECT d.* FROM decision_events e
