@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Redis; absent → model state in this process (one replica). */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   policiesDir: string;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,6 +32,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: integer(env, 'PORT', 8080, 0, 65_535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: keyPrefix(env, 'REDIS_KEY_PREFIX', 'limelight'),
     policiesDir: env['POLICIES_DIR'] || 'policies',
     dataDir: env['LIMELIGHT_DATA_DIR'] || 'data',
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -61,6 +64,13 @@ function url(env: Readonly<Record<string, string | undefined>>, name: string, pr
   if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(`${name} must start with ${protocols.join(' or ')}, got "${parsed.protocol}"`);
   }
+  return raw;
+}
+
+function keyPrefix(env: Readonly<Record<string, string | undefined>>, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new ConfigError(`${name} must be 1–64 letters, digits or _.:-, got "${raw}"`);
   return raw;
 }
 

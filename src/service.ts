@@ -59,7 +59,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   await migrate(database, MIGRATIONS_DIR);
   await ensureDecisionPartitions(database, now());
   const store = new PostgresDecisionStore(database);
-  const modelStore: ModelStateStore = config.redisUrl ? new RedisModelStateStore(config.redisUrl) : new InMemoryModelStateStore();
+  const modelStore: ModelStateStore = config.redisUrl ? new RedisModelStateStore(config.redisUrl, config.redisKeyPrefix) : new InMemoryModelStateStore();
   const models = new ModelCache(modelStore, surfaces.list());
   if (!config.redisUrl) {
     // The in-process model state died with the last process; the log holds everything it had learned.

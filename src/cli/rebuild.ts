@@ -46,7 +46,7 @@ async function main(): Promise<number> {
   const surface = surfaces.get(values.surface);
   if (!surface) return usage(`surface "${values.surface}" does not exist in ${config.policiesDir}`);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const modelStore = new RedisModelStateStore(config.redisUrl);
+  const modelStore = new RedisModelStateStore(config.redisUrl, config.redisKeyPrefix);
   try {
     await migrate(database, MIGRATIONS_DIR);
     const store = new PostgresDecisionStore(database);

@@ -37,7 +37,11 @@ describe.each(testBackends())('migrate on %s', (backend) => {
   it('refuses to run when an applied file was edited', async () => {
     await appendFile(join(dir, '001_decision_log.sql'), '\n-- an edit\n');
     await expect(migrate(test.db, dir)).rejects.toThrow(
-      /^Migration 001_decision_log\.sql was edited after it was applied \(applied checksum [0-9a-f]{64}, file checksum [0-9a-f]{64}\)/,
+      new RegExp(
+        '^Migration 001_decision_log\\.sql was edited after it was applied ' +
+          '\\(applied checksum [0-9a-f]{64}, file checksum [0-9a-f]{64}\\); ' +
+          'restore the file and put the change in a new migration\\.$',
+      ),
     );
   });
 

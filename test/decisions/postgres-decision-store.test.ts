@@ -79,7 +79,11 @@ describe.each(testBackends())('PostgresDecisionStore on %s', (backend) => {
 
   it('logs one decision for an eventId repeated within a batch, or already logged', async () => {
     const first = newDecision({ surface: 'repeat', eventId: 'e' });
-    const [a, b, c] = await store.insertMany([first, newDecision({ surface: 'repeat', eventId: 'e' }), newDecision({ surface: 'repeat', eventId: 'f' })]);
+    const [a, b, c] = await store.insertMany([
+      first,
+      newDecision({ surface: 'repeat', eventId: 'e' }),
+      newDecision({ surface: 'repeat', eventId: 'f' }),
+    ]);
     expect(a).toEqual({ status: 'inserted', id: first.id });
     expect(b).toMatchObject({ status: 'existing', decision: { id: first.id } });
     expect(c?.status).toBe('inserted');
@@ -189,7 +193,9 @@ describe.each(testBackends())('PostgresDecisionStore on %s', (backend) => {
     await store.recordReward(deferred.id, 1, minutes(10));
 
     const unlearnedIds = async () =>
-      (await store.findUnlearned(1000)).filter((decision) => decision.surface === surface).map((decision) => decision.id);
+      (await store.findUnlearned(1000))
+        .filter((decision) => decision.surface === surface)
+        .map((decision) => decision.id);
     expect(await unlearnedIds()).toEqual([learnable.id]);
     await store.activate(deferred.id, minutes(20));
     expect((await unlearnedIds()).sort()).toEqual([learnable.id, deferred.id].sort());
@@ -202,7 +208,11 @@ describe.each(testBackends())('PostgresDecisionStore on %s', (backend) => {
     const surface = 'stream';
     // Two decisions per millisecond, so that ordering must fall back on the id within equal times.
     const records = Array.from({ length: 23 }, (_, i) =>
-      newDecision({ surface, decidedAt: new Date(T0.getTime() + Math.floor(i / 2)), modelKey: i % 3 === 0 ? 'm0' : 'm1' }),
+      newDecision({
+        surface,
+        decidedAt: new Date(T0.getTime() + Math.floor(i / 2)),
+        modelKey: i % 3 === 0 ? 'm0' : 'm1',
+      }),
     );
     await store.insertMany(records);
     const skipped = newDecision({ surface, deferred: true });
