@@ -19,7 +19,19 @@ export function surfaceConfigIssues(config: SurfaceConfig): ErrorDetail[] {
     ...rewardIssues(config.reward),
     ...duplicateIssues(config.policyArms.map((policyArm) => policyArm.id), 'policyArms', 'id', 'policy arm id'),
     ...shareIssues(config.policyArms),
+    ...config.policyArms.flatMap((policyArm, index) => thompsonRewardIssues(policyArm, index, config.reward)),
   ];
+}
+
+/** Beta-Bernoulli Thompson sampling learns a reward as a Bernoulli trial, so it needs rewards in [0, 1]. */
+function thompsonRewardIssues(
+  policyArm: SurfaceConfig['policyArms'][number],
+  index: number,
+  reward: SurfaceConfig['reward'],
+): ErrorDetail[] {
+  if (policyArm.learner.kind !== 'thompson' || reward.type === 'binary') return [];
+  if ((reward.min ?? 0) >= 0 && (reward.max ?? 1) <= 1) return [];
+  return [{ path: `policyArms[${index}].learner.kind`, message: 'thompson needs a binary reward or one within [0, 1]' }];
 }
 
 function duplicateIssues(ids: readonly string[], list: string, field: string, noun: string): ErrorDetail[] {

@@ -97,6 +97,7 @@ describe('loadSurfaces', () => {
     ['a continuous reward with min = max', (c) => ({ ...c, reward: { type: 'continuous', min: 1, max: 1, attributionWindowSeconds: 60, default: 1 } }), 'reward.max: must be greater than min 1 (got 1)'],
     ['a continuous default out of range', (c) => ({ ...c, reward: { type: 'continuous', min: 0, max: 1, attributionWindowSeconds: 60, default: -1 } }), 'reward.default: must be within [0, 1] (got -1)'],
     ['an arm ending before it starts', (c) => ({ ...c, arms: [{ id: 'x', kind: 'campaign', start: '2026-02-01T00:00:00Z', end: '2026-01-01T00:00:00Z' }] }), 'arms[0].end: must be after start 2026-02-01T00:00:00Z (got 2026-01-01T00:00:00Z)'],
+    ['thompson on a reward beyond [0, 1]', (c) => ({ ...c, reward: { type: 'continuous', min: 0, max: 5, attributionWindowSeconds: 60, default: 0 }, policyArms: [{ id: 'p', share: 1, learner: { kind: 'thompson' } }] }), 'policyArms[0].learner.kind: thompson needs a binary reward or one within [0, 1]'],
     ['an arm with an empty window', (c) => ({ ...c, arms: [{ id: 'x', kind: 'campaign', start: '2026-02-01T00:00:00Z', end: '2026-02-01T00:00:00Z' }] }), 'arms[0].end: must be after start 2026-02-01T00:00:00Z (got 2026-02-01T00:00:00Z)'],
     // File-level rules (src/surfaces/load-surfaces.ts)
     ['an id other than the file name', (c) => ({ ...c, id: 'homepage' }), "id: must equal the file name 'home' (got 'homepage')"],
