@@ -20,6 +20,7 @@ import { restoreModel } from './model-state/rebuild-model.js';
 import { DecisionLearner } from './rewards/decision-learner.js';
 import { RewardService } from './rewards/reward-service.js';
 import { RewardSweeper } from './rewards/reward-sweeper.js';
+import { repeatEvery } from './repeat-every.js';
 import { loadSurfaces } from './surfaces/load-surfaces.js';
 
 const DAY_MS = 86_400_000;
@@ -102,10 +103,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(config.port, () => resolve(listening));
   });
-  const partitionTimer = setInterval(() => {
-    ensureDecisionPartitions(database, now()).catch((error: unknown) => logger.error({ err: error }, 'partition upkeep failed'));
-  }, DAY_MS / 4);
-  partitionTimer.unref();
+  const stopPartitionUpkeep = repeatEvery(DAY_MS / 4, () => ensureDecisionPartitions(database, now()), (error) =>
+    logger.error({ err: error }, 'partition upkeep failed'),
+  );
   if (options.timers ?? true) {
     models.start(config.modelStalenessMs, (error) => logger.warn({ err: error }, 'model refresh failed; serving the last snapshot'));
     sweeper.start(config.sweepIntervalMs);
@@ -121,7 +121,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      clearInterval(partitionTimer);
+      stopPartitionUpkeep();
       models.stop();
       sweeper.stop();
       await log.close();

@@ -1,6 +1,7 @@
 import { createContextEncoder, type ContextEncoder } from '../learners/context-encoder.js';
 import { createPolicy } from '../learners/create-policy.js';
 import type { Policy } from '../learners/policy.js';
+import { repeatEvery } from '../repeat-every.js';
 import type { Surface } from '../surfaces/surface.js';
 import { modelKey } from './model-key.js';
 import type { ModelStateStore } from './model-state-store.js';
@@ -23,7 +24,7 @@ export interface LiveModel {
  */
 export class ModelCache {
   private readonly models = new Map<string, LiveModel>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopRefreshing: (() => void) | undefined;
 
   constructor(
     private readonly store: ModelStateStore,
@@ -78,21 +79,11 @@ export class ModelCache {
 
   /** Refreshes every `stalenessMs` until `stop`; a failed refresh keeps serving the last snapshot. */
   start(stalenessMs: number, onError: (error: unknown) => void): void {
-    const tick = async () => {
-      try {
-        await this.refresh();
-      } catch (error) {
-        onError(error);
-      }
-      this.timer = setTimeout(tick, stalenessMs);
-      this.timer.unref();
-    };
-    this.timer = setTimeout(tick, stalenessMs);
-    this.timer.unref();
+    this.stopRefreshing = repeatEvery(stalenessMs, () => this.refresh(), onError);
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.stopRefreshing?.();
   }
 }
 

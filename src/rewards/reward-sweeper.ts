@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DecisionStore } from '../decisions/decision-store.js';
+import { repeatEvery } from '../repeat-every.js';
 import type { SurfaceCatalog } from '../surfaces/surface-catalog.js';
 import type { DecisionLearner } from './decision-learner.js';
 
@@ -20,7 +21,7 @@ export interface RewardSweeperDeps {
  * store's per-decision marker keeps that at most once.
  */
 export class RewardSweeper {
-  private timer: NodeJS.Timeout | undefined;
+  private stopSweeping: (() => void) | undefined;
 
   constructor(private readonly deps: RewardSweeperDeps) {}
 
@@ -40,20 +41,12 @@ export class RewardSweeper {
   }
 
   start(intervalMs: number): void {
-    const tick = async () => {
-      try {
-        await this.sweep();
-      } catch (error) {
-        this.deps.logger.warn({ err: error }, 'reward sweep failed; retrying next interval');
-      }
-      this.timer = setTimeout(tick, intervalMs);
-      this.timer.unref();
-    };
-    this.timer = setTimeout(tick, intervalMs);
-    this.timer.unref();
+    this.stopSweeping = repeatEvery(intervalMs, () => this.sweep(), (error) =>
+      this.deps.logger.warn({ err: error }, 'reward sweep failed; retrying next interval'),
+    );
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    this.stopSweeping?.();
   }
 }
