@@ -1,5 +1,5 @@
 import { createPolicy } from '../src/learners/create-policy.js';
-import { DEFAULT_POSTERIOR_DRAWS, type LearnerConfig } from '../src/learners/learner-config.js';
+import { DEFAULT_LINTS_DRAWS, type LearnerConfig } from '../src/learners/learner-config.js';
 import type { Policy } from '../src/learners/policy.js';
 import { fillStandardNormal, seededRandom, type Random } from '../src/stats/random.js';
 import { medianMicroseconds } from './measure.js';
@@ -112,7 +112,7 @@ for (const dimension of DIMENSIONS) {
     agreements.push(`d=${dimension}, K=${armCount}: ${agreeing}/${CONTEXTS}`);
     for (const [rows, config, createNaive] of [
       [linUcbRows, { kind: 'linucb', alpha: 1, tieBreak: 'lowest-index' }, () => new NaiveLinUcb(dimension, 1)],
-      [linTsRows, { kind: 'lints', v: 0.25 }, () => new NaiveLinTs(dimension, 0.25, DEFAULT_POSTERIOR_DRAWS)],
+      [linTsRows, { kind: 'lints', v: 0.25 }, () => new NaiveLinTs(dimension, 0.25, DEFAULT_LINTS_DRAWS)],
     ] as const) {
       const ours = oursCosts(config, dimension, load, random, budgetMs);
       const naive = naiveCosts(createNaive, load, random, budgetMs);
@@ -154,8 +154,8 @@ await writeResults(
     `rewards Bernoulli(sigmoid(θₖᵀx)), ${PRETRAINING} updates per arm before measuring. A decision is`,
     '`Policy.decide` (distribution + draw of the arm); an update is `learner.learn`. The naive baselines',
     '(`bench/naive-linucb.ts`, `bench/naive-lints.ts`) keep A and b per arm and solve afresh by Gaussian',
-    `elimination every decision; naive LinTS also factorises A afresh and draws M = ${DEFAULT_POSTERIOR_DRAWS} full`,
-    `d-dimensional θ per arm (ours: M = ${DEFAULT_POSTERIOR_DRAWS} one-dimensional score draws per arm).`,
+    `elimination every decision; naive LinTS also factorises A afresh and draws M = ${DEFAULT_LINTS_DRAWS} full`,
+    `d-dimensional θ per arm (ours: M = ${DEFAULT_LINTS_DRAWS} one-dimensional score draws per arm).`,
     '',
     '## LinUCB (α = 1, lowest-index ties)',
     '',

@@ -34,7 +34,7 @@ Learner parameters (unset ones take the learner's documented default):
   --v V                   lints: posterior scale v > 0, θ ~ N(A⁻¹b, v²A⁻¹) (default 0.25)
   --lambda L              linucb, lints: ridge prior λ > 0, A = λI + Σ x xᵀ (default 1)
   --draws M               lints, thompson: Monte Carlo posterior draws, a positive integer
-                          (default: the library's DEFAULT_POSTERIOR_DRAWS)
+                          (default 1000 for lints, 4000 for thompson)
   --tie-break RULE        linucb: split (share a tie equally, default) | lowest-index
                           (reproduces the reference traces)
   --epsilon E             linucb, lints, thompson: exploration floor ε in [0, 1] (default 0)

@@ -1,5 +1,5 @@
 import { ForgettingClock } from './forgetting-clock.js';
-import { DEFAULT_POSTERIOR_DRAWS, type LearnerConfig } from './learner-config.js';
+import { DEFAULT_LINTS_DRAWS, DEFAULT_THOMPSON_DRAWS, type LearnerConfig } from './learner-config.js';
 import type { Learner } from './learner.js';
 import { LinTs } from './lin-ts.js';
 import { LinUcb } from './lin-ucb.js';
@@ -9,7 +9,7 @@ import { Uniform } from './uniform.js';
 
 /**
  * Builds a policy arm's learner and exploration floor from its declared configuration, filling the
- * documented defaults (ε = 0, γ = 1, λ = 1, α₀ = β₀ = 1, LinUCB α = 1, LinTS v = 0.25, M draws).
+ * documented defaults (ε = 0, γ = 1, λ = 1, α₀ = β₀ = 1, LinUCB α = 1, LinTS v = 0.25, the default draws M).
  * `dimension` is the encoded context length; `origin` the forgetting clock's origin step.
  * @throws RangeError naming the parameter that is out of range.
  */
@@ -22,9 +22,9 @@ export function createPolicy(config: LearnerConfig, dimension: number, origin = 
 function createLearner(config: Exclude<LearnerConfig, { kind: 'uniform' }>, dimension: number, clock: ForgettingClock): Learner {
   switch (config.kind) {
     case 'thompson':
-      return new BetaThompson(clock, config.alpha0 ?? 1, config.beta0 ?? 1, config.draws ?? DEFAULT_POSTERIOR_DRAWS);
+      return new BetaThompson(clock, config.alpha0 ?? 1, config.beta0 ?? 1, config.draws ?? DEFAULT_THOMPSON_DRAWS);
     case 'lints':
-      return new LinTs(dimension, config.lambda ?? 1, clock, config.v ?? 0.25, config.draws ?? DEFAULT_POSTERIOR_DRAWS);
+      return new LinTs(dimension, config.lambda ?? 1, clock, config.v ?? 0.25, config.draws ?? DEFAULT_LINTS_DRAWS);
     case 'linucb':
       return new LinUcb(dimension, config.lambda ?? 1, clock, config.alpha ?? 1, config.tieBreak ?? 'split');
   }

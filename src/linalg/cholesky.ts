@@ -50,7 +50,8 @@ export function choleskyRankOneUpdate(
     const diagonal = lower[k * d + k]!;
     const xk = scratch[k]!;
     if (xk === 0) continue;
-    const radius = Math.hypot(diagonal, xk);
+    // √(a² + b²) directly: Math.hypot's overflow guard costs several times more, and A's entries are far from it.
+    const radius = Math.sqrt(diagonal * diagonal + xk * xk);
     const cosine = radius / diagonal;
     const sine = xk / diagonal;
     lower[k * d + k] = radius;

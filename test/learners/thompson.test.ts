@@ -37,9 +37,26 @@ describe('Beta-Bernoulli Thompson sampling', () => {
     const learner = new BetaThompson(new ForgettingClock(1), 1, 1, 2000);
     learner.load('good', [100, 60, 40]);
     learner.load('bad', [100, 40, 60]);
-    const probabilities = learner.distribution(none, ['bad', 'good'], seededRandom('d'));
+    const probabilities = learner.distribution(none, ['bad', 'good']);
     expect(probabilities[0]! + probabilities[1]!).toBeCloseTo(1, 12);
     // P(Beta(61,41) > Beta(41,61)) ≈ 0.9976 (normal approximation of the difference).
     expect(probabilities[1]).toBeGreaterThan(0.99);
+  });
+
+  it('estimates once per posterior and candidate list, and again when a posterior moves', () => {
+    const learner = new BetaThompson(new ForgettingClock(1), 1, 1, 500);
+    learner.load('a', [10, 3, 7]);
+    learner.load('b', [10, 4, 6]);
+    const first = learner.distribution(none, ['a', 'b']);
+    const replica = new BetaThompson(new ForgettingClock(1), 1, 1, 500);
+    replica.load('a', [10, 3, 7]);
+    replica.load('b', [10, 4, 6]);
+    // Same posteriors → the same vector, on any replica, bit for bit.
+    expect([...replica.distribution(none, ['a', 'b'])]).toEqual([...first]);
+    // It is the estimate seeded by the candidates and their posteriors.
+    expect([...learner.estimateDistribution(['a', 'b'], seededRandom('a:4:8|b:5:7'))]).toEqual([...first]);
+    learner.learn('a', none, 1, seededRandom('r'));
+    expect([...learner.distribution(none, ['a', 'b'])]).not.toEqual([...first]);
+    expect([...learner.distribution(none, ['b', 'a'])]).toHaveLength(2);
   });
 });
