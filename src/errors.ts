@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { components } from './api/openapi-types.js';
+import { isDatabaseUnavailable } from './db/connection-errors.js';
 
 export type ErrorDetail = components['schemas']['ErrorDetail'];
 export type ErrorBody = components['schemas']['Error'];
@@ -51,6 +52,8 @@ const BODY_PARSER_ERRORS: Readonly<Record<string, { status: number; code: string
 
 function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  // Nothing was decided or recorded: the client may retry, and must not take it for a bug.
+  if (isDatabaseUnavailable(error)) return serviceUnavailable('database_unavailable', 'The decision log is unavailable; nothing was recorded. Retry later.');
   if (typeof error !== 'object' || error === null || !('type' in error) || typeof error.type !== 'string') {
     return undefined;
   }
@@ -77,7 +80,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       return;
     }
     const appError = toAppError(error);
-    if (appError === undefined) options.onInternalError?.(error, req);
+    if (appError === undefined || appError.status >= 500) options.onInternalError?.(error, req);
     const { status, code, message, details } = appError ?? {
       status: 500,
       code: 'internal_error',

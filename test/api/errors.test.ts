@@ -23,6 +23,9 @@ function appWith(onInternalError: (error: unknown) => void) {
   app.get('/bug', () => {
     throw new Error('secret connection string postgres://user:pw@db');
   });
+  app.get('/database-down', () => {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  });
   app.post('/echo', (req, res) => {
     res.json(req.body);
   });
@@ -32,6 +35,15 @@ function appWith(onInternalError: (error: unknown) => void) {
 }
 
 describe('errorHandler', () => {
+  it('answers 503 when the database cannot be reached, and still reports it', async () => {
+    const reported: unknown[] = [];
+    const response = await request(appWith((error) => reported.push(error))).get('/database-down');
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('database_unavailable');
+    expect(JSON.stringify(response.body)).not.toContain('5432');
+    expect(reported).toHaveLength(1);
+  });
+
   const internal: unknown[] = [];
   const app = appWith((error) => internal.push(error));
 
