@@ -62,12 +62,15 @@ export interface EstimateResult {
   /** The parameter used, when the estimator has one. */
   parameter?: number;
   value: number;
-  /** 95 % percentile bootstrap interval (seeded). */
+  /** Percentile bootstrap interval at the requested level (95 % by default; seeded); NaN bounds without resamples. */
   ci: [number, number];
-  /** 95 % normal-approximation interval (delta method for ratio estimators). */
+  /** Normal-approximation interval at the same level (delta method for ratio estimators). */
   normalCi: [number, number];
-  /** Kish effective sample size of the importance weights, (Σw)² / Σw². */
+  /** Delta-method standard error of `value`, the half-width of `normalCi` divided by z. */
+  standardError: number;
+  /** Kish effective sample size, (Σω)² / Σω², of the weights ω this estimator puts on the rewards. */
   ess: number;
+  /** Largest such weight ω (the clipped, switched or shrunk weight where the estimator changes w). */
   maxWeight: number;
   /** Plain-words reasons not to trust the estimate; empty when none. */
   warnings: string[];
@@ -75,6 +78,10 @@ export interface EstimateResult {
 
 export interface EvaluationResult {
   rows: number;
+  /** Confidence level of both intervals. */
+  level: number;
+  /** How the bootstrap interval was computed: rows are resampled in `blocks` blocks of `rowsPerBlock` rows. */
+  bootstrap: { resamples: number; blocks: number; rowsPerBlock: number };
   estimates: EstimateResult[];
   diagnostics: {
     ess: number;
@@ -82,5 +89,10 @@ export interface EvaluationResult {
     meanWeight: number;
     /** Mean over rounds of the target probability on actions the logging policy never took. */
     supportDeficiency: number;
+    /** Rounds that reported `unsupportedTargetMass`; when 0, `supportDeficiency` is 0 for want of data. */
+    supportDeficiencyRows: number;
+    /** Smallest and largest logged propensity (equal under uniform logging). */
+    minPropensity: number;
+    maxPropensity: number;
   };
 }
