@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startService, type RunningService } from '../../src/service.js';
+import { requirePostgres } from './test-database.js';
+
+export type ServiceBackend = 'postgres' | 'embedded';
+
+/** The surface files the service ships with (`home`, `browse`, `search`). */
+export const SHIPPED_POLICIES_DIR = fileURLToPath(new URL('../../policies', import.meta.url));
+
+export interface TestServiceOptions {
+  backend: ServiceBackend;
+  policiesDir?: string;
+  now?: () => Date;
+  /** Share an existing database (another replica's); it is then left in place on close. */
+  databaseUrl?: string;
+  /** Share an existing Redis key prefix (another replica's); its keys are then left in place on close. */
+  redisPrefix?: string;
+  /** Embedded only: where PGlite keeps its files; in memory by default. */
+  dataDir?: string;
+}
+
+export interface TestService extends RunningService {
+  /** Postgres backend: the service's own database, for replicas, child processes and direct reads. */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string | undefined;
+}
+
+/**
+ * The Redis connection string of the test run. Like `requirePostgres`, a missing REDIS_URL throws in
+ * CI, where the multi-replica tests must run against real Redis rather than be skipped.
+ */
+export function requireRedis(): string | undefined {
+  const url = process.env['REDIS_URL'];
+  if (!url && process.env['CI'] === 'true') {
+    throw new Error('CI=true but REDIS_URL is not set: service tests must run against real Redis in CI');
+  }
+  return url || undefined;
+}
+
+/** The backends a service test runs on, for `describe.each`: embedded always, Postgres + Redis when configured. */
+export function serviceBackends(): ServiceBackend[] {
+  const databaseUrl = requirePostgres();
+  requireRedis();
+  return databaseUrl ? ['embedded', 'postgres'] : ['embedded'];
+}
+
+/**
+ * A running service on a random port with timers off (tests call `models.refresh()` and
+ * `sweeper.sweep()` themselves) and a silent logger. On `postgres` it gets a fresh empty database on the
+ * server of DATABASE_URL (migrated by the service itself) and a Redis key prefix of its own, both
+ * removed on close unless they were passed in; on `embedded` it runs on in-memory PGlite and in-process
+ * model state.
+ */
+export async function startTestService(options: TestServiceOptions): Promise<TestService> {
+  const policiesDir = options.policiesDir ?? SHIPPED_POLICIES_DIR;
+  const env: Record<string, string> = { PORT: '0', POLICIES_DIR: policiesDir, LOG_LEVEL: 'silent' };
+  const cleanups: Array<() => Promise<void>> = [];
+  let databaseUrl: string | undefined;
+  let redisUrl: string | undefined;
+  let redisPrefix: string | undefined;
+  if (options.backend === 'postgres') {
+    const serverUrl = requirePostgres();
+    if (!serverUrl) throw new Error('the postgres backend needs DATABASE_URL');
+    databaseUrl = options.databaseUrl ?? (await createEmptyDatabase(serverUrl, cleanups));
+    env['DATABASE_URL'] = databaseUrl;
+    redisUrl = requireRedis();
+    if (redisUrl) {
+      redisPrefix = options.redisPrefix ?? newRedisPrefix(redisUrl, cleanups);
+      env['REDIS_URL'] = redisUrl;
+      env['REDIS_KEY_PREFIX'] = redisPrefix;
+    }
+  } else {
+    env['LIMELIGHT_DATA_DIR'] = options.dataDir ?? 'memory://';
+  }
+  let service: RunningService;
+  try {
+    service = await startService(loadConfig(env), {
+      logger: pino({ level: 'silent' }),
+      timers: false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+  return {
+    ...service,
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
+    async close() {
+      try {
+        await service.close();
+      } finally {
+        await runCleanups(cleanups);
+      }
+    },
+  };
+}
+
+/** A clock the test moves by hand; pass `now` to the service. */
+export interface TestClock {
+  now: () => Date;
+  advance(ms: number): void;
+}
+
+export function testClock(start: string): TestClock {
+  let time = Date.parse(start);
+  if (Number.isNaN(time)) throw new RangeError(`not a date: ${start}`);
+  return {
+    now: () => new Date(time),
+    advance: (ms) => {
+      time += ms;
+    },
+  };
+}
+
+/** Attribution window of the `test` surface written by `testPolicies`. */
+export const TEST_WINDOW_MS = 60_000;
+
+/**
+ * Writes `test.yaml` into `dir`: a small surface whose behaviour tests can reason about. Three arms,
+ * two features (`x` numeric without a default, `segment` categorical with one), a binary reward with a
+ * 60 s window and default 0, per-request randomization, and three policy arms: LinUCB (share 0.5,
+ * α 0.5, ε 0.1), LinTS (0.3, ε 0.1, 200 draws) and uniform (0.2).
+ * @returns `dir`, to pass as `policiesDir`.
+ */
+export async function testPolicies(dir: string): Promise<string> {
+  const surface = `id: test
+name: Test surface
+randomization: request
+arms:
+  - { id: arm-a, kind: music }
+  - { id: arm-b, kind: podcast }
+  - { id: arm-c, kind: video }
+features:
+  - { name: x, type: numeric }
+  - { name: segment, type: categorical, levels: [new, returning], default: new }
+reward:
+  type: binary
+  attributionWindowSeconds: ${TEST_WINDOW_MS / 1000}
+  default: 0
+policyArms:
+  - { id: linucb, share: 0.5, learner: { kind: linucb, alpha: 0.5, epsilon: 0.1 } }
+  - { id: lints, share: 0.3, learner: { kind: lints, v: 0.25, epsilon: 0.1, draws: 200 } }
+  - { id: control, share: 0.2, learner: { kind: uniform } }
+`;
+  await writeFile(join(dir, 'test.yaml'), surface);
+  return dir;
+}
+
+/** Σ over a surface's models of their version in the model store: grows by one per learned decision. */
+export async function surfaceModelVersions(service: RunningService, surface: string): Promise<number> {
+  const versions = await Promise.all(
+    service.models.all().filter((model) => model.surface.config.id === surface).map((model) => service.modelStore.version(model.key)),
+  );
+  return versions.reduce((sum, version) => sum + version, 0);
+}
+
+async function createEmptyDatabase(serverUrl: string, cleanups: Array<() => Promise<void>>): Promise<string> {
+  const name = `limelight_svc_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  // Registered first, so it runs after the Redis cleanup; FORCE ends connections a failed start left open.
+  cleanups.push(async () => {
+    await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function newRedisPrefix(redisUrl: string, cleanups: Array<() => Promise<void>>): string {
+  const prefix = `limelight-test:${randomUUID().slice(0, 8)}`;
+  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
+  return prefix;
+}
+
+/** Deletes every key under `prefix` with SCAN (never KEYS, which blocks a shared Redis). */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
+
+async function withAdminClient<T>(url: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** In reverse order of registration: the Redis keys go first, the database last. */
+async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) await cleanup();
+}
