@@ -362,7 +362,7 @@ export interface components {
         MeanReward: number | null;
         /** @description How rewards met their decisions since the service started counting. */
         RewardJoinStatistics: {
-            /** @description Decisions whose window is open and that have no reward yet. */
+            /** @description Decisions without a reward yet — window still open, closed but not yet given the default by the sweeper, or deferred and never activated. */
             pending: number;
             /** @description Decisions with an observed reward. */
             rewarded: number;

@@ -29,10 +29,10 @@ export class InMemoryModelStateStore implements ModelStateStore {
     return { version: model.version, arms };
   }
 
-  async replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>): Promise<void> {
+  async replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>, version: number): Promise<void> {
     const model = this.model(modelKey);
     model.arms = new Map([...arms].map(([arm, vector]) => [arm, Float64Array.from(vector)]));
-    model.version += 1;
+    model.version = version;
   }
 
   async ping(): Promise<boolean> {

@@ -70,8 +70,13 @@ export class ModelCache {
       this.all().map(async (model) => {
         const version = await this.store.version(model.key);
         if (version === model.version) return;
-        const snapshot = await this.store.read(model.key, model.policy.learner.statisticsLength);
-        for (const [arm, statistics] of snapshot.arms) model.policy.learner.load(arm, statistics);
+        const { learner } = model.policy;
+        const snapshot = await this.store.read(model.key, learner.statisticsLength);
+        for (const [arm, statistics] of snapshot.arms) learner.load(arm, statistics);
+        // An arm the store no longer holds (its model was lost or replaced) goes back to the prior.
+        for (const arm of learner.arms()) {
+          if (!snapshot.arms.has(arm)) learner.load(arm, new Float64Array(learner.statisticsLength));
+        }
         model.version = snapshot.version;
       }),
     );

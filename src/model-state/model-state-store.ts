@@ -7,7 +7,7 @@
  * the decision log.
  */
 export interface ModelSnapshot {
-  /** Number of increments applied so far; logged with each decision as its model version. */
+  /** Number of decisions learned into the statistics; logged with each decision as its model version. */
   version: number;
   arms: Map<string, Float64Array>;
 }
@@ -22,8 +22,11 @@ export interface ModelStateStore {
   version(modelKey: string): Promise<number>;
   /** The model's statistics; `length` is the learner's statistics length. */
   read(modelKey: string, length: number): Promise<ModelSnapshot>;
-  /** Replaces the model's statistics (a rebuild from the log), keeping the at-most-once markers. */
-  replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>): Promise<void>;
+  /**
+   * Replaces the model's statistics with a rebuild from the log that folded `version` decisions, keeping
+   * the at-most-once markers; the version stays the number of decisions learned.
+   */
+  replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>, version: number): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -66,7 +66,7 @@ export async function restoreModel(
   now: Date,
 ): Promise<RebuiltModel> {
   const rebuilt = await rebuildModel(model, store);
-  await modelStore.replace(model.key, rebuilt.arms);
+  await modelStore.replace(model.key, rebuilt.arms, rebuilt.decisions);
   await store.markLearned(rebuilt.decisionIds, now);
   return rebuilt;
 }

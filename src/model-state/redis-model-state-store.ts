@@ -4,10 +4,13 @@ import type { ModelSnapshot, ModelStateStore } from './model-state-store.js';
 /**
  * Adds one decision's increment at most once: the marker `SET … NX` and every `HINCRBYFLOAT` run in one
  * script, so a retry, a second replica or a crash between the two can neither skip nor double an
- * increment. Fields are `<arm>|<index>` plus `_version`. The marker expires after `ttlSeconds`, far
+ * increment. Redis does not undo a script's earlier writes when a later command fails, so everything that
+ * could fail is checked before the marker is set. Fields are `<arm>|<index>` plus `_version`. The marker expires after `ttlSeconds`, far
  * beyond any attribution window.
  */
 const APPLY_INCREMENT = `
+local kind = redis.call('TYPE', KEYS[1]).ok
+if kind ~= 'hash' and kind ~= 'none' then return redis.error_reply('model statistics key holds a ' .. kind) end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return -1 end
 for i = 3, #ARGV do
   if tonumber(ARGV[i]) ~= 0 then redis.call('HINCRBYFLOAT', KEYS[1], ARGV[2] .. '|' .. (i - 3), ARGV[i]) end
@@ -63,12 +66,11 @@ export class RedisModelStateStore implements ModelStateStore {
     return { version: Number(fields[VERSION_FIELD] ?? 0), arms };
   }
 
-  async replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>): Promise<void> {
+  async replace(modelKey: string, arms: ReadonlyMap<string, Float64Array>, version: number): Promise<void> {
     const key = this.statisticsKey(modelKey);
     const fields: Record<string, string> = {};
     for (const [arm, vector] of arms) vector.forEach((value, index) => (fields[`${arm}|${index}`] = String(value)));
-    const version = await this.version(modelKey);
-    fields[VERSION_FIELD] = String(version + 1);
+    fields[VERSION_FIELD] = String(version);
     await this.redis.multi().del(key).hset(key, fields).exec();
   }
 

@@ -45,8 +45,10 @@ export class RewardService {
   async activate(decisionId: string): Promise<ActivateResponse> {
     const result = await this.deps.store.activate(decisionId, this.deps.now());
     if (!result) throw notFound('unknown_decision', `decision "${decisionId}" does not exist`);
-    if (!result.alreadyActive && result.decision.reward !== null) await this.deps.learner.tryLearn(result.decision);
-    return { decisionId, activated: true, alreadyActive: result.alreadyActive };
+    // A decision that was never deferred was active from the start; its reward was learned when it came.
+    const alreadyActive = result.alreadyActive || !result.decision.deferred;
+    if (!alreadyActive && result.decision.reward !== null) await this.deps.learner.tryLearn(result.decision);
+    return { decisionId, activated: true, alreadyActive };
   }
 }
 
