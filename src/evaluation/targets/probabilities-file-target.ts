@@ -1,0 +1,30 @@
+import { FeedbackFormatError } from '../inputs/feedback-format-error.js';
+import { openActionTable } from '../inputs/read-action-table.js';
+import type { TargetPolicy } from './target-policy.js';
+
+/**
+ * A target policy given as a file of π_e(· | xᵢ), one row per logged round (`--target-probs`), read in
+ * lock-step with the log (see `openActionTable`). Exact: nothing is simulated.
+ * @throws FeedbackFormatError when the file has fewer or more rows than the log, or a bad row.
+ */
+export async function openProbabilitiesTarget(file: string): Promise<TargetPolicy> {
+  const { actions, rows } = await openActionTable(file, 'probabilities');
+  let count = 0;
+  return {
+    label: file,
+    warnings: [],
+    async next() {
+      const row = await rows.next();
+      if (row.done) throw new FeedbackFormatError(file, count + 2, undefined, `has ${count} rows but the log has more rounds`);
+      count++;
+      return { actions, probabilities: row.value };
+    },
+    async finish() {
+      const row = await rows.next();
+      if (!row.done) {
+        await rows.return?.();
+        throw new FeedbackFormatError(file, count + 2, undefined, `has more rows than the log's ${count} rounds`);
+      }
+    },
+  };
+}
