@@ -1,15 +1,24 @@
-import express, { type Express } from 'express';
+import { isUtf8 } from 'node:buffer';
+import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { RewardRequest, ChooseRequest } from './api/api-types.js';
 import { renderReferencePage } from './api/reference-page.js';
+import { securityHeaders } from './api/security-headers.js';
+import { createAdminRoutes, type AdminDeps } from './admin/admin-routes.js';
+import type { Auth } from './auth/auth-middleware.js';
 import { openApiDocument, validateBody, validateSchema } from './api/schema-validator.js';
 import type { DecisionService } from './decisions/decision-service.js';
 import type { DecisionStore } from './decisions/decision-store.js';
 import { toDecisionView } from './decisions/decision-views.js';
-import { errorHandler, notFound, notFoundHandler } from './errors.js';
+import { badRequest, errorHandler, notFound, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { RewardService } from './rewards/reward-service.js';
 import type { SurfaceCatalog } from './surfaces/surface-catalog.js';
+import type { Surface } from './surfaces/surface.js';
+import type { ReportRequest } from './reports/build-report.js';
+import { parseReportQuery } from './reports/report-query.js';
+import type { Report } from './reports/report-types.js';
+import { dashboardRoutes } from './dashboard/dashboard-routes.js';
 
 export interface AppDeps {
   decisions: DecisionService;
@@ -19,6 +28,14 @@ export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   bodyLimitBytes: number;
+  auth: Auth;
+  /** Campaign admin (`/admin/surfaces/…/arms`) and spend (`/surfaces/…/campaigns`) routes, each behind its scope. */
+  campaigns: RequestHandler;
+  admin: AdminDeps;
+  /** False when `/metrics` has a port of its own (METRICS_PORT). */
+  serveMetrics: boolean;
+  /** The policy-arm comparison of a surface (`buildReport` on the service's database). */
+  report: (surface: Surface, request: ReportRequest) => Promise<Report>;
   /** Whether each dependency answers now. */
   readiness: () => Promise<{ database: boolean; modelStore: boolean }>;
 }
@@ -27,36 +44,51 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: deps.bodyLimitBytes }));
+  app.use(securityHeaders());
+  // Every route that takes a body needs a key, so an anonymous client never gets a body parsed.
+  app.use((req, res, next) => (SAFE_METHODS.has(req.method) ? next() : deps.auth.authenticate(req, res, next)));
+  app.use(express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }));
+  const { allow, requireSurface } = deps.auth;
+  /** 403 when the key is limited to surfaces and the decision is on another; an unknown id is left to the handler. */
+  const requireDecisionSurface = async (res: Response, id: string) => {
+    if (!deps.auth.isSurfaceLimited(res)) return;
+    const decision = await deps.store.findById(id);
+    if (decision) requireSurface(res, decision.surface);
+  };
   const referencePage = renderReferencePage(openApiDocument());
 
-  app.post('/choose', validateBody('ChooseRequest'), async (req, res) => {
+  app.post('/choose', allow('decide'), validateBody('ChooseRequest'), async (req, res) => {
     const request = req.body as ChooseRequest;
+    requireSurface(res, request.surface);
     const stopTimer = deps.metrics.decisionSeconds.startTimer();
     const response = await deps.decisions.choose(request);
     const labels = { surface: request.surface, policy: response.policy };
     stopTimer(labels);
-    if (!response.replayed) deps.metrics.decisions.inc(labels);
+    if (!response.replayed && response.arm !== null) deps.metrics.decisions.inc(labels);
     res.json(response);
   });
 
-  app.post('/reward', validateBody('RewardRequest'), async (req, res) => {
+  app.post('/reward', allow('decide'), validateBody('RewardRequest'), async (req, res) => {
     const { decisionId, reward } = req.body as RewardRequest;
+    await requireDecisionSurface(res, decisionId);
     res.json(await deps.rewards.reward(decisionId, reward));
   });
 
-  app.post('/decisions/:decisionId/activate', async (req, res) => {
-    res.json(await deps.rewards.activate(validateSchema('DecisionId', req.params['decisionId'])));
+  app.post('/decisions/:decisionId/activate', allow('decide'), async (req, res) => {
+    const id = validateSchema('DecisionId', req.params['decisionId']);
+    await requireDecisionSurface(res, id);
+    res.json(await deps.rewards.activate(id));
   });
 
-  app.get('/decisions/:decisionId', async (req, res) => {
+  app.get('/decisions/:decisionId', allow('decide'), async (req, res) => {
     const id = validateSchema('DecisionId', req.params['decisionId']);
+    await requireDecisionSurface(res, id);
     const decision = await deps.store.findById(id);
     if (!decision) throw notFound('unknown_decision', `decision "${id}" does not exist`);
     res.json(toDecisionView(decision));
   });
 
-  app.get('/surfaces', (_req, res) => {
+  app.get('/surfaces', allow('read'), (_req, res) => {
     res.json({
       surfaces: deps.surfaces.list().map(({ config, configVersion }) => ({
         id: config.id,
@@ -69,7 +101,8 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
-  app.get('/surfaces/:surfaceId', async (req, res) => {
+  app.get('/surfaces/:surfaceId', allow('read'), async (req, res) => {
+    requireSurface(res, req.params['surfaceId'] ?? '');
     const surface = deps.surfaces.get(req.params['surfaceId'] ?? '');
     if (!surface) throw notFound('unknown_surface', `surface "${req.params['surfaceId']}" does not exist`);
     const [policyArms, rewardJoin] = await Promise.all([
@@ -85,6 +118,15 @@ export function createApp(deps: AppDeps): Express {
     });
   });
 
+  app.get('/surfaces/:surfaceId/report', allow('read'), async (req, res) => {
+    requireSurface(res, req.params['surfaceId'] ?? '');
+    const surface = deps.surfaces.get(req.params['surfaceId'] ?? '');
+    if (!surface) throw notFound('unknown_surface', `surface "${req.params['surfaceId']}" does not exist`);
+    res.json(await deps.report(surface, parseReportQuery(req.query)));
+  });
+
+  app.use('/dashboard', dashboardRoutes());
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -95,9 +137,11 @@ export function createApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ ready, checks });
   });
 
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  if (deps.serveMetrics) app.get('/metrics', metricsHandler(deps.metrics));
+
+  app.use(deps.campaigns);
+
+  app.use('/admin', allow('admin'), createAdminRoutes(deps.admin));
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
@@ -110,4 +154,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler({ onInternalError: (error, req) => deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed') }));
   return app;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * body-parser would decode invalid UTF-8 to U+FFFD and carry on, so a unit id or event id with a bad
+ * byte would be logged as a different string than the client sent. Refuse it instead.
+ */
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
+  if (encoding.toLowerCase() === 'utf-8' && !isUtf8(body)) throw badRequest('invalid_utf8', 'The request body is not valid UTF-8');
+}
+
+/** Prometheus' scrape endpoint, on the API's port or on METRICS_PORT. */
+export function metricsHandler(metrics: Metrics): RequestHandler {
+  return async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
 }

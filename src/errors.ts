@@ -17,6 +17,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details: readonly ErrorDetail[] = [],
+    /** Response headers the status calls for, e.g. `WWW-Authenticate` on a 401 or `Retry-After` on a 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -33,6 +35,18 @@ export const gone = (code: string, message: string): AppError => new AppError(41
 /** For a well-formed request that does not fit the target, e.g. a context against a surface's features. */
 export const unprocessable = (code: string, message: string, details?: readonly ErrorDetail[]): AppError =>
   new AppError(422, code, message, details);
+
+/** No valid API key; `challenge` is the `WWW-Authenticate` value (RFC 6750). */
+export const unauthorized = (message: string, challenge = 'Bearer realm="limelight"'): AppError =>
+  new AppError(401, 'unauthorized', message, [], { 'WWW-Authenticate': challenge });
+
+/** A valid key outside its scopes or surfaces. */
+export const forbidden = (message: string): AppError => new AppError(403, 'forbidden', message);
+
+export const rateLimited = (retryAfterSeconds: number): AppError =>
+  new AppError(429, 'rate_limited', `Too many requests for this API key; retry in ${retryAfterSeconds} s`, [], {
+    'Retry-After': String(retryAfterSeconds),
+  });
 
 /** For a dependency that does not answer; the client may retry. */
 export const serviceUnavailable = (code: string, message: string): AppError => new AppError(503, code, message);
@@ -88,6 +102,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       details: [],
     };
     const body: ErrorBody = { error: { code, message, details: [...details] } };
+    if (appError !== undefined) res.set(appError.headers);
     res.status(status).json(body);
   };
 }

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { createLogger } from './logger.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startService } from './service.js';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   const service = await startService(config, { logger });
   logger.info(
     {
@@ -24,9 +24,15 @@ async function main(): Promise<void> {
     },
     'limelight is listening',
   );
+  // Exit 0 only once every accepted request is answered and every accepted decision committed.
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'draining');
-    await service.close();
+    try {
+      await service.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

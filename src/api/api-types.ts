@@ -7,3 +7,4 @@ export type RewardRequest = components['schemas']['RewardRequest'];
 export type RewardResponse = components['schemas']['RewardResponse'];
 export type ActivateResponse = components['schemas']['ActivateResponse'];
 export type DecisionView = components['schemas']['Decision'];
+export type NoEligibleArmResponse = components['schemas']['NoEligibleArmResponse'];

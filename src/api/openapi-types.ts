@@ -121,6 +121,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/surfaces/{surfaceId}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare the surface's policy arms
+         * @description For each policy arm of the surface: decisions, rewards, mean reward with a fixed-horizon 95 %
+         *     interval and an always-valid confidence sequence, the difference and relative lift against the
+         *     control (the policy arm whose learner is `uniform`) with a p-value, the traffic per arm, a
+         *     sample-ratio-mismatch check of the split against the configured shares, daily and cumulative mean
+         *     reward, and a counterfactual leaderboard of every policy config on the control's traffic.
+         *     Only learnable decisions count (not deferred, or activated).
+         */
+        get: operations["getSurfaceReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the API keys, revoked ones included, without their secrets */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Generates a key with the given scopes, optionally limited to some surfaces, and stores only its
+         *     SHA-256. The response is the only place the key ever appears: keep it.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description The key is refused at once by the replica that revoked it, and by the others once their cached
+         *     lookup expires (`API_KEY_CACHE_MS`). Revoking twice keeps the first time.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/rebuild": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rebuild a surface's models from the decision log
+         * @description Replaces the shared statistics of every policy arm of the surface with those recomputed from the
+         *     log, and marks the folded decisions learned. Rewards learned while it runs may be counted twice
+         *     or lost: pause reward traffic to the surface first.
+         */
+        post: operations["rebuildModels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/surfaces/{surfaceId}/arms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an arm (typically a campaign) to a surface without a restart
+         * @description Stored in Postgres and applied on top of the surface file by every replica within a few seconds.
+         *     The new arm's statistics start from the learners' prior.
+         */
+        post: operations["addArm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/surfaces/{surfaceId}/arms/{armId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Pause, end or re-budget an arm without a restart */
+        patch: operations["updateArm"];
+        trace?: never;
+    };
+    "/surfaces/{surfaceId}/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Spend against budget of a surface's campaign arms */
+        get: operations["getCampaignSpend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -230,7 +375,7 @@ export interface components {
         ConfigVersion: string;
         /** @description Number of updates the policy arm's model had absorbed when it decided. */
         ModelVersion: number;
-        /** @description Feature name → value. Checked against the surface's feature schema by the service (422 on mismatch). */
+        /** @description Feature name → value. Checked against the surface's feature schema by the service (422 on mismatch, or for a numeric value beyond ±10⁶ once standardised). */
         Context: {
             [key: string]: number | boolean | string;
         };
@@ -268,6 +413,21 @@ export interface components {
             /** @description True when `eventId` matched an earlier decision, which is returned unchanged. */
             replayed: boolean;
         };
+        /**
+         * @description No arm was eligible for this request (flight, pause, targeting, caps, budgets or pacing left none).
+         *     Show nothing in the slot and send no reward: nothing is logged, so there is no decision to
+         *     reward and a retry with the same `eventId` resolves eligibility again.
+         */
+        NoEligibleArmResponse: {
+            arm: null;
+            /** @enum {string} */
+            reason: "no_eligible_arm";
+            policy: components["schemas"]["PolicyArmId"];
+            ineligible: components["schemas"]["IneligibleArms"];
+            configVersion: components["schemas"]["ConfigVersion"];
+            /** @enum {boolean} */
+            replayed: false;
+        };
         RewardRequest: {
             decisionId: components["schemas"]["DecisionId"];
             /** @description Observed reward; must lie in the surface's reward range (0 or 1 for a binary reward). */
@@ -298,6 +458,7 @@ export interface components {
             context: components["schemas"]["Context"];
             /** @description The eligible arms the policy arm chose among. */
             candidates: components["schemas"]["ArmId"][];
+            ineligible?: components["schemas"]["IneligibleArms"];
             probabilities: components["schemas"]["Probabilities"];
             arm: components["schemas"]["ArmId"];
             propensity: number;
@@ -375,6 +536,126 @@ export interface components {
             /** @description Rewards for a decision id that does not exist (404). */
             unknownId: number;
         };
+        /** @description Comparison of a surface's policy arms over a time window; see `GET /surfaces/{surfaceId}/report`. */
+        Report: {
+            surface: components["schemas"]["SurfaceId"];
+            /**
+             * Format: date-time
+             * @description Start of the window (inclusive); null when unbounded.
+             */
+            from: string | null;
+            /**
+             * Format: date-time
+             * @description End of the window (exclusive); null when unbounded.
+             */
+            to: string | null;
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description Confidence level of every interval and sequence. */
+            level: number;
+            /** @enum {string} */
+            rewardType: "binary" | "continuous";
+            /** @description The policy arm whose learner is `uniform`, against which lifts are computed; null when there is none. */
+            controlPolicyArm: string | null;
+            /**
+             * @description The test behind every p-value, two-proportion z for binary rewards and Welch's t otherwise.
+             * @enum {string}
+             */
+            test: "two-proportion-z" | "welch-t";
+            /** @description How the always-valid intervals were computed and the sample size they are tightest at. */
+            confidenceSequence: {
+                method: string;
+                optimizedFor: number;
+            };
+            policyArms: components["schemas"]["ReportPolicyArm"][];
+            sampleRatioMismatch: components["schemas"]["SampleRatioMismatch"];
+            timeSeries: components["schemas"]["ReportTimeSeries"];
+            leaderboard: components["schemas"]["Leaderboard"] | null;
+        };
+        /** @description An estimate and its interval; null where undefined (too few rewards, a zero control mean). */
+        ReportInterval: {
+            estimate: number | null;
+            low: number | null;
+            high: number | null;
+        };
+        ReportPolicyArm: {
+            policyArm: components["schemas"]["PolicyArmId"];
+            /** @description The learner kind configured now; null for a policy arm no longer configured. */
+            learner: string | null;
+            configuredShare: number | null;
+            /** @description Share of the window's decisions. */
+            observedShare: number;
+            decisions: number;
+            /** @description Decisions with a reward, observed or defaulted. */
+            rewarded: number;
+            /** @description Rewards reported by the client. */
+            observed: number;
+            /** Format: date-time */
+            firstDecisionAt: string | null;
+            /** Format: date-time */
+            lastDecisionAt: string | null;
+            /** @description Mean reward with its fixed-horizon Student t interval (valid when looked at once). */
+            meanReward: components["schemas"]["ReportInterval"];
+            /** @description Mean reward with its always-valid interval (valid however often it is looked at). */
+            confidenceSequence: components["schemas"]["ReportInterval"];
+            /** @description Against the control; null for the control itself or when there is none. */
+            comparison: components["schemas"]["ReportComparison"] | null;
+            arms: components["schemas"]["ReportArm"][];
+        };
+        ReportComparison: {
+            /** @description Mean reward minus the control's, with its normal interval. */
+            difference: components["schemas"]["ReportInterval"];
+            /** @description Mean reward over the control's minus 1, with its delta-method interval. */
+            relativeLift: components["schemas"]["ReportInterval"];
+            /** @enum {string} */
+            test: "two-proportion-z" | "welch-t";
+            statistic: number | null;
+            pValue: number | null;
+        };
+        ReportArm: {
+            arm: components["schemas"]["ArmId"];
+            decisions: number;
+            /** @description Share of the policy arm's decisions. */
+            share: number;
+            rewarded: number;
+            meanReward: components["schemas"]["MeanReward"];
+        };
+        /** @description Pearson's chi-square test of the decisions per configured policy arm against the configured shares. */
+        SampleRatioMismatch: {
+            statistic: number | null;
+            degreesOfFreedom: number;
+            pValue: number | null;
+            threshold: number;
+            /** @description pValue < threshold; the split is broken and the comparison is not to be trusted. */
+            flagged: boolean;
+        };
+        /** @description Per UTC day of the window with decisions, aligned with `days`. */
+        ReportTimeSeries: {
+            days: string[];
+            policyArms: {
+                policyArm: components["schemas"]["PolicyArmId"];
+                rewarded: number[];
+                meanReward: (number | null)[];
+                cumulativeMeanReward: (number | null)[];
+            }[];
+        };
+        /** @description Every policy config valued off-policy on the control's (uniformly logged) traffic. */
+        Leaderboard: {
+            /** @description The control policy arm whose traffic is replayed. */
+            policyArm: components["schemas"]["PolicyArmId"];
+            rounds: number;
+            mode: string;
+            entries: components["schemas"]["LeaderboardEntry"][];
+        };
+        LeaderboardEntry: {
+            policy: string;
+            learner: string;
+            /** @description Self-normalised IPS estimate with its delta-method interval. */
+            snips: components["schemas"]["ReportInterval"];
+            /** @description Doubly robust estimate (cross-fitted ridge reward model) with its delta-method interval. */
+            dr: components["schemas"]["ReportInterval"];
+            warnings: string[];
+        };
         /** @description A surface file in `policies/`. Semantic rules beyond this shape (unique ids, shares summing to 1, defaults in range…) are checked when the files are loaded. */
         SurfaceConfig: {
             id: components["schemas"]["SurfaceId"];
@@ -411,6 +692,87 @@ export interface components {
              * @description The arm is eligible until this instant (exclusive).
              */
             end?: string;
+            campaign?: components["schemas"]["CampaignConfig"];
+        };
+        /**
+         * @description What makes an arm a campaign: who may see it (targeting), how often one unit may see it
+         *     (frequencyCap), how many impressions it may buy (budget) and whether to spread them over the
+         *     flight (pacing). An impression counts when a decision is served, or when a deferred decision is
+         *     activated. See docs/campaigns.md.
+         */
+        CampaignConfig: {
+            budget?: components["schemas"]["CampaignBudget"];
+            /** @description At most `impressions` impressions per unit in a window of `periodSeconds` opened by its first impression. A request without `unit` cannot be capped, so the arm is ineligible for it. */
+            frequencyCap?: {
+                impressions: number;
+                periodSeconds: number;
+            };
+            /** @description Every rule must hold for the raw context (a missing feature takes its declared default). */
+            targeting?: components["schemas"]["TargetingRule"][];
+            /** @description Spread the remaining budget over the remaining flight (or day, for a daily budget) by making the arm eligible with a pacing probability. Needs a budget. */
+            pacing?: boolean;
+        };
+        /** @description Impressions the campaign may buy, in all and per UTC day. */
+        CampaignBudget: {
+            total?: number;
+            daily?: number;
+        };
+        /** @description `{feature, in: [...]}` (the value is one of these) or `{feature, equals}`; exactly one of `in` and `equals`. */
+        TargetingRule: {
+            feature: string;
+            in?: components["schemas"]["TargetingValue"][];
+            equals?: components["schemas"]["TargetingValue"];
+        };
+        TargetingValue: string | number | boolean;
+        /**
+         * @description Why an arm was left out of a decision's eligible set, in the order the rules are checked:
+         *     `not_started`/`ended` (flight), `paused`, `targeting`, `no_unit` (capped arm, request without
+         *     unit), `frequency_cap`, `budget_total`, `budget_daily`, `pacing` (the seeded pacing draw).
+         * @enum {string}
+         */
+        IneligibleReason: "not_started" | "ended" | "paused" | "targeting" | "no_unit" | "frequency_cap" | "budget_total" | "budget_daily" | "pacing";
+        /** @description Arm id → why it was not eligible. */
+        IneligibleArms: {
+            [key: string]: components["schemas"]["IneligibleReason"];
+        };
+        /** @description Changes applied on top of the surface file, in every replica, without a restart. */
+        ArmOverrideRequest: {
+            paused?: boolean;
+            /**
+             * Format: date-time
+             * @description Ends the flight at this instant (exclusive).
+             */
+            end?: string;
+            budget?: components["schemas"]["CampaignBudget"];
+        };
+        /** @description An arm as every replica now serves it (the file, or the arm added by the API, with its overrides). */
+        CampaignArm: {
+            arm: components["schemas"]["ArmConfig"];
+            /** @enum {string} */
+            source: "file" | "api";
+            paused: boolean;
+        };
+        CampaignSpend: {
+            surface: components["schemas"]["SurfaceId"];
+            /**
+             * Format: date
+             * @description The UTC day of `dailySpent`.
+             */
+            day: string;
+            arms: {
+                arm: components["schemas"]["ArmId"];
+                paused: boolean;
+                /** Format: date-time */
+                start?: string;
+                /** Format: date-time */
+                end?: string;
+                totalBudget?: number;
+                dailyBudget?: number;
+                totalSpent: number;
+                dailySpent: number;
+                /** @description The probability with which the arm is now made eligible (1 without pacing). */
+                pacingProbability: number;
+            }[];
         };
         FeatureSpec: components["schemas"]["NumericFeature"] | components["schemas"]["BooleanFeature"] | components["schemas"]["CategoricalFeature"];
         NumericFeature: {
@@ -510,6 +872,49 @@ export interface components {
         ForgettingFactor: number;
         /** @description Ridge prior λ, A = λI + Σ x xᵀ (default 1). */
         RidgePrior: number;
+        /** @enum {string} */
+        Scope: "decide" | "read" | "admin";
+        /** Format: uuid */
+        ApiKeyId: string;
+        ApiKeyCreateRequest: {
+            /** @description Who or what the key is for, e.g. `home-screen-backend`. */
+            name: string;
+            scopes: components["schemas"]["Scope"][];
+            /** @description Limits the key to these surfaces; every surface when absent or null. */
+            surfaces?: components["schemas"]["SurfaceId"][] | null;
+        };
+        /** @description A key as stored, without its secret. */
+        ApiKey: {
+            id: components["schemas"]["ApiKeyId"];
+            name: string;
+            scopes: components["schemas"]["Scope"][];
+            surfaces: components["schemas"]["SurfaceId"][] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        CreatedApiKey: {
+            /** @description The key itself. Only its SHA-256 is stored, so this is its only copy. */
+            key: string;
+            apiKey: components["schemas"]["ApiKey"];
+        };
+        ApiKeyList: {
+            keys: components["schemas"]["ApiKey"][];
+        };
+        RebuildRequest: {
+            surface: components["schemas"]["SurfaceId"];
+        };
+        RebuildResponse: {
+            surface: components["schemas"]["SurfaceId"];
+            policyArms: {
+                policy: components["schemas"]["PolicyArmId"];
+                /** @description The model key the statistics are stored under. */
+                model: string;
+                /** @description Rewarded, learnable decisions folded into the rebuilt statistics. */
+                decisions: number;
+            }[];
+        };
         Error: {
             error: {
                 /** @description Machine-readable, stable across releases (e.g. `invalid_request`, `unknown_surface`). */
@@ -555,6 +960,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The resource already exists (an arm id already used by the surface). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The attribution window of the decision has closed. */
         Gone: {
             headers: {
@@ -591,6 +1005,37 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description No API key, a malformed Authorization header, or an unknown or revoked key (`unauthorized`). */
+        Unauthorized: {
+            headers: {
+                /** @description `Bearer realm="limelight"`, with `error="invalid_token"` for an unknown or revoked key. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The key lacks the operation's scope, or is limited to other surfaces (`forbidden`). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The key is over its rate limit on this replica (`rate_limited`). */
+        TooManyRequests: {
+            headers: {
+                /** @description Whole seconds until the key may send again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         DecisionIdPath: components["schemas"]["DecisionId"];
@@ -614,19 +1059,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The decision. */
+            /** @description The decision; or, when no arm is eligible, `arm` null with the reasons (nothing to show, nothing logged, no reward expected). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChooseResponse"];
+                    "application/json": components["schemas"]["ChooseResponse"] | components["schemas"]["NoEligibleArmResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -653,9 +1101,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             410: components["responses"]["Gone"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -680,7 +1131,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -705,7 +1159,10 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -727,6 +1184,9 @@ export interface operations {
                     "application/json": components["schemas"]["SurfaceList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -751,7 +1211,254 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSurfaceReport: {
+        parameters: {
+            query?: {
+                /** @description Start of the window on the decision time, inclusive; unbounded when absent. */
+                from?: string;
+                /** @description End of the window on the decision time, exclusive; unbounded when absent. */
+                to?: string;
+                /** @description Whether to compute the counterfactual leaderboard (it reads the control's traffic row by row, so it takes longer than the rest). */
+                leaderboard?: boolean;
+            };
+            header?: never;
+            path: {
+                surfaceId: components["schemas"]["SurfaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every key, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The key, shown this once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: components["schemas"]["ApiKeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rebuildModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebuildRequest"];
+            };
+        };
+        responses: {
+            /** @description What each model was rebuilt from. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebuildResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    addArm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                surfaceId: components["schemas"]["SurfaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArmConfig"];
+            };
+        };
+        responses: {
+            /** @description The arm as it is now served. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignArm"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateArm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                surfaceId: components["schemas"]["SurfaceId"];
+                armId: components["schemas"]["ArmId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArmOverrideRequest"];
+            };
+        };
+        responses: {
+            /** @description The arm as it is now served. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignArm"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCampaignSpend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                surfaceId: components["schemas"]["SurfaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every arm with a campaign, its budget, its spend and its pacing probability. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignSpend"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
     };

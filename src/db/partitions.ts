@@ -52,22 +52,80 @@ export async function ensureDecisionPartitions(db: Database, now: Date, daysAhea
 }
 
 /**
- * Drops the daily partitions of days before `day`'s UTC day, and deletes the matching rows of the
- * default partition and of `decision_events`, in one transaction.
+ * What keeps an old decision: a row is settled, and may go, only when its reward window closed before
+ * `windowsClosedBefore` (the caller passes now − the largest attribution window of any surface, so a
+ * window closed less than that long ago still counts as open) and the sweeper has nothing left to do
+ * with it (a learnable decision without a reward still waits for its default; a reward not yet learned
+ * waits to be learned). A deferred decision never activated is settled once its window closed that
+ * long ago: it can still be activated until then, and its partition is kept.
+ */
+export interface RetentionGuard {
+  windowsClosedBefore: Date;
+}
+
+export interface DroppedPartitions {
+  /** The partitions dropped (or, on a dry run, that would be). */
+  dropped: string[];
+  /** Partitions older than the cutoff kept because some of their decisions are not settled. */
+  kept: Array<{ partition: string; openWindows: number; unsettled: number }>;
+  /** Rows of the default partition deleted (or that would be): older than the cutoff and settled. */
+  defaultRows: number;
+}
+
+/** A row the sweeper still has work for: learnable, and without a reward or not yet learned. */
+const UNSETTLED = '(NOT deferred OR activated_at IS NOT NULL) AND (reward IS NULL OR learned_at IS NULL)';
+
+/**
+ * Drops the daily partitions of days before `day`'s UTC day whose decisions are all settled (see
+ * `RetentionGuard`), deletes the settled rows of those days from the default partition, and the event
+ * keys of the decisions gone, in one transaction. A partition holding one unsettled decision is kept
+ * whole: dropping it would refuse that decision's reward (404) or lose what it has to teach.
  *
  * Dropping a partition briefly takes an exclusive lock on `decisions`, so run it off-peak.
- * @returns the names of the dropped partitions.
  */
-export async function dropDecisionPartitionsBefore(db: Database, day: Date): Promise<string[]> {
+export async function dropDecisionPartitionsBefore(
+  db: Database,
+  day: Date,
+  guard: RetentionGuard,
+  options: { dryRun?: boolean } = {},
+): Promise<DroppedPartitions> {
   const cutoff = new Date(Math.floor(day.getTime() / DAY_MS) * DAY_MS);
   const cutoffName = partitionName(cutoff);
+  const { windowsClosedBefore } = guard;
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK_KEY]);
-    const dropped = (await listDecisionPartitions(tx)).filter((name) => name < cutoffName).sort();
-    for (const name of dropped) await tx.query(`DROP TABLE ${name}`);
-    await tx.query('DELETE FROM decisions_default WHERE decided_at < $1', [cutoff]);
-    await tx.query('DELETE FROM decision_events WHERE decided_at < $1', [cutoff]);
-    return dropped;
+    const result: DroppedPartitions = { dropped: [], kept: [], defaultRows: 0 };
+    for (const name of (await listDecisionPartitions(tx)).filter((candidate) => candidate < cutoffName).sort()) {
+      const { rows } = await tx.query<{ open_windows: number; unsettled: number }>(
+        `SELECT count(*) FILTER (WHERE reward_by >= $1) AS open_windows, count(*) FILTER (WHERE ${UNSETTLED}) AS unsettled
+           FROM ${name}`,
+        [windowsClosedBefore],
+      );
+      const { open_windows: openWindows = 0, unsettled = 0 } = rows[0] ?? {};
+      if (openWindows > 0 || unsettled > 0) {
+        result.kept.push({ partition: name, openWindows, unsettled });
+        continue;
+      }
+      if (!options.dryRun) await tx.query(`DROP TABLE ${name}`);
+      result.dropped.push(name);
+    }
+    const settledDefaultRows = `decided_at < $1 AND reward_by < $2 AND NOT (${UNSETTLED})`;
+    const { rows } = options.dryRun
+      ? await tx.query<{ count: number }>(`SELECT count(*) AS count FROM decisions_default WHERE ${settledDefaultRows}`, [cutoff, windowsClosedBefore])
+      : await tx.query<{ count: number }>(
+          `WITH deleted AS (DELETE FROM decisions_default WHERE ${settledDefaultRows} RETURNING 1) SELECT count(*) AS count FROM deleted`,
+          [cutoff, windowsClosedBefore],
+        );
+    result.defaultRows = rows[0]?.count ?? 0;
+    if (!options.dryRun) {
+      await tx.query(
+        `DELETE FROM decision_events e
+          WHERE e.decided_at < $1
+            AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = e.decision_id AND d.decided_at = e.decided_at)`,
+        [cutoff],
+      );
+    }
+    return result;
   });
 }
 

@@ -45,6 +45,13 @@ export class PgDatabase implements Database {
     const client = await this.pool.connect();
     // A client whose ROLLBACK failed is in an unknown state; releasing it with the error destroys it.
     let brokenClient: Error | undefined;
+    // The pool stops listening to a client it hands out, so a connection lost between two statements
+    // (the server stopped) would be an unhandled 'error' event that ends the process. Recorded here, it
+    // fails the next statement instead, and the client is destroyed on release.
+    const onConnectionError = (error: Error) => {
+      brokenClient = error;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await fn({
@@ -63,6 +70,7 @@ export class PgDatabase implements Database {
       }
       throw error;
     } finally {
+      client.removeListener('error', onConnectionError);
       client.release(brokenClient);
     }
   }

@@ -25,5 +25,11 @@ export function createDecisionId(decidedAt: Date, random: (size: number) => Uint
 export function decisionIdTimestamp(id: string): Date | undefined {
   const match = UUID_V7.exec(id);
   if (!match) return undefined;
-  return new Date(Number.parseInt(`${match[1]}${match[2]}`, 16));
+  const ms = Number.parseInt(`${match[1]}${match[2]}`, 16);
+  // 48 bits of milliseconds reach the year 10889, which Postgres cannot parse as a timestamp: such an
+  // id cannot be one this service made, and must read as unknown rather than fail the query.
+  return ms <= LAST_DECISION_MS ? new Date(ms) : undefined;
 }
+
+/** The last instant with a four-digit year, the end of what a timestamp parameter can carry. */
+const LAST_DECISION_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);

@@ -21,7 +21,10 @@ export interface DecisionRecord {
   eventId: string | null;
   /** The context as received. */
   context: Record<string, unknown>;
+  /** The eligible set: the arms the distribution was computed over. */
   candidates: string[];
+  /** Arm id → why it was not eligible (campaign rules; see `src/campaigns/eligibility.ts`). */
+  ineligible: Record<string, string>;
   /** Arm id → probability of being chosen: the whole distribution the arm was drawn from. */
   probabilities: Record<string, number>;
   arm: string;

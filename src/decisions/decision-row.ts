@@ -15,6 +15,7 @@ export interface DecisionRow {
   event_id: string | null;
   context: Record<string, unknown>;
   candidates: string[];
+  ineligible: Record<string, string>;
   probabilities: Record<string, number>;
   arm: string;
   propensity: number;
@@ -43,6 +44,7 @@ export function toDecisionRecord(row: DecisionRow): DecisionRecord {
     eventId: row.event_id,
     context: row.context,
     candidates: row.candidates,
+    ineligible: row.ineligible,
     probabilities: row.probabilities,
     arm: row.arm,
     propensity: row.propensity,
@@ -71,6 +73,7 @@ const NEW_DECISION_COLUMNS = [
   ['event_id', 'text'],
   ['context', 'jsonb'],
   ['candidates', 'text[]'],
+  ['ineligible', 'jsonb'],
   ['probabilities', 'jsonb'],
   ['arm', 'text'],
   ['propensity', 'double precision'],
@@ -104,6 +107,7 @@ export function toNewDecisionRow(decision: NewDecision): Record<(typeof NEW_DECI
     event_id: decision.eventId,
     context: decision.context,
     candidates: decision.candidates,
+    ineligible: decision.ineligible,
     probabilities: decision.probabilities,
     arm: decision.arm,
     propensity: decision.propensity,

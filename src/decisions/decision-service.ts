@@ -1,11 +1,11 @@
-import type { ChooseRequest, ChooseResponse } from '../api/api-types.js';
+import type { ChooseRequest, ChooseResponse, NoEligibleArmResponse } from '../api/api-types.js';
+import type { CampaignEligibility } from '../campaigns/campaign-eligibility.js';
 import { notFound, unprocessable } from '../errors.js';
 import { ContextError } from '../learners/context-encoder.js';
 import { forgettingStep } from '../model-state/forgetting-step.js';
 import type { ModelCache } from '../model-state/model-cache.js';
 import { seededRandom } from '../stats/random.js';
 import { assignPolicyArm } from '../surfaces/policy-arm-assignment.js';
-import type { Surface } from '../surfaces/surface.js';
 import type { SurfaceCatalog } from '../surfaces/surface-catalog.js';
 import { createDecisionId } from './decision-id.js';
 import type { DecisionLogWriter } from './decision-log-writer.js';
@@ -19,6 +19,8 @@ export interface DecisionServiceDeps {
   store: Pick<DecisionStore, 'findByEvent'>;
   /** Group-commit writer: resolves once the row is committed. */
   log: Pick<DecisionLogWriter, 'write'>;
+  /** Resolves each request's eligible set (flight, pause, targeting, caps, budgets, pacing) and reserves impressions. */
+  campaigns: Pick<CampaignEligibility, 'eligibility' | 'reserve'>;
   now: () => Date;
 }
 
@@ -30,7 +32,7 @@ export interface DecisionServiceDeps {
 export class DecisionService {
   constructor(private readonly deps: DecisionServiceDeps) {}
 
-  async choose(request: ChooseRequest): Promise<ChooseResponse> {
+  async choose(request: ChooseRequest): Promise<ChooseResponse | NoEligibleArmResponse> {
     const surface = this.deps.surfaces.get(request.surface);
     if (!surface) throw notFound('unknown_surface', `surface "${request.surface}" does not exist`);
     if (request.eventId !== undefined) {
@@ -42,12 +44,30 @@ export class DecisionService {
     const seed = `${surface.config.seed ?? surface.config.id}:${id}`;
     const random = seededRandom(seed);
     const policyArm = assignPolicyArm(surface, request.unit ?? null, random);
-    const candidates = eligibleCandidates(surface, request.candidates, now);
+    const unit = request.unit ?? null;
+    const deferred = request.defer ?? false;
     const model = this.deps.models.get(surface.config.id, policyArm.id);
     const context = encodeContext(model.encoder, request.context);
+    const eligibility = await this.deps.campaigns.eligibility(surface, { candidates: request.candidates, context: request.context, unit }, now, random);
+    const { ineligible } = eligibility;
+    let candidates = eligibility.eligible;
     model.policy.learner.advanceTo(forgettingStep(now));
-    const { probabilities, chosen } = model.policy.decide(context, candidates, random);
-    const arm = candidates[chosen]!;
+    let decision: { probabilities: Float64Array; chosen: number };
+    let arm: string;
+    // A concurrent request may take the chosen arm's last impression between the counter read and this
+    // reservation; the arm is then ineligible after all, and the draw is repeated over the set without it.
+    for (;;) {
+      if (candidates.length === 0) {
+        return { arm: null, reason: 'no_eligible_arm', policy: policyArm.id, ineligible, configVersion: surface.configVersion, replayed: false };
+      }
+      decision = model.policy.decide(context, candidates, random);
+      arm = candidates[decision.chosen]!;
+      const reserved = await this.deps.campaigns.reserve(surface, arm, unit, now, deferred);
+      if (reserved === 'reserved') break;
+      ineligible[arm] = reserved;
+      candidates = candidates.filter((candidate) => candidate !== arm);
+    }
+    const { probabilities, chosen } = decision;
     const record: NewDecision = {
       id,
       decidedAt: now,
@@ -57,41 +77,22 @@ export class DecisionService {
       configVersion: surface.configVersion,
       modelKey: model.key,
       modelVersion: Math.max(model.version, 0),
-      unit: request.unit ?? null,
+      unit,
       eventId: request.eventId ?? null,
       context: request.context,
       candidates,
+      ineligible,
       probabilities: Object.fromEntries(candidates.map((candidate, k) => [candidate, probabilities[k]!])),
       arm,
       propensity: probabilities[chosen]!,
       seed,
-      deferred: request.defer ?? false,
+      deferred,
       rewardBy: new Date(now.getTime() + surface.config.reward.attributionWindowSeconds * 1000),
     };
     const result = await this.deps.log.write(record);
     if (result.status === 'existing') return toChooseResponse(result.decision, true);
     return toChooseResponse({ ...record, activatedAt: null, reward: null, rewardSource: null, rewardedAt: null, learnedAt: null }, false);
   }
-}
-
-/** The requested candidates, or every arm live at `now`; an unknown or off-flight arm is refused by name. */
-function eligibleCandidates(surface: Surface, requested: readonly string[] | undefined, now: Date): string[] {
-  const live = (arm: Surface['config']['arms'][number]) =>
-    (!arm.start || Date.parse(arm.start) <= now.getTime()) && (!arm.end || now.getTime() < Date.parse(arm.end));
-  const arms = new Map(surface.config.arms.map((arm) => [arm.id, arm]));
-  if (requested === undefined) {
-    const all = surface.config.arms.filter(live).map((arm) => arm.id);
-    if (all.length === 0) throw unprocessable('no_eligible_arm', `surface "${surface.config.id}" has no arm live now`);
-    return all;
-  }
-  const details = requested.flatMap((id, index) => {
-    const arm = arms.get(id);
-    if (!arm) return [{ path: `candidates[${index}]`, message: `arm "${id}" is not an arm of surface "${surface.config.id}"` }];
-    if (!live(arm)) return [{ path: `candidates[${index}]`, message: `arm "${id}" is outside its flight dates` }];
-    return [];
-  });
-  if (details.length > 0) throw unprocessable('invalid_candidates', 'candidates must be live arms of the surface', details);
-  return [...requested];
 }
 
 function encodeContext(encoder: { encode(context: Record<string, unknown>): Float64Array }, context: Record<string, unknown>): Float64Array {

@@ -75,6 +75,11 @@ export interface DecisionStore {
   markLearned(ids: readonly string[], now: Date): Promise<void>;
   /** Rewarded, learnable decisions not yet marked learned, oldest reward first: to retry after a crash. */
   findUnlearned(limit: number): Promise<DecisionRecord[]>;
+  /**
+   * Per model key, how many decisions are marked learned. A model store holding fewer increments than
+   * this (its version) has lost state. One scan of the log: for start-up and suspected losses only.
+   */
+  countLearned(): Promise<Map<string, number>>;
   /** Rewarded, learnable decisions in (decidedAt, id) order, read `batchSize` rows per query. */
   streamLearnable(filter: LearnableFilter, batchSize: number): AsyncIterable<DecisionRecord>;
   rewardJoinCounts(surface: string): Promise<RewardJoinCounts>;

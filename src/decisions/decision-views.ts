@@ -34,6 +34,7 @@ export function toDecisionView(decision: DecisionRecord): DecisionView {
     deferred: decision.deferred,
   };
   if (decision.unit !== null) view.unit = decision.unit;
+  if (Object.keys(decision.ineligible).length > 0) view.ineligible = decision.ineligible as NonNullable<DecisionView['ineligible']>;
   if (decision.activatedAt) view.activatedAt = decision.activatedAt.toISOString();
   if (decision.reward !== null) view.reward = decision.reward;
   if (decision.rewardSource) view.rewardSource = decision.rewardSource;

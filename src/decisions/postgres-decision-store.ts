@@ -149,6 +149,13 @@ export class PostgresDecisionStore implements DecisionStore {
     return rows.map(toDecisionRecord);
   }
 
+  async countLearned(): Promise<Map<string, number>> {
+    const { rows } = await this.db.query<{ model_key: string; learned: number }>(
+      `SELECT model_key, count(*) AS learned FROM decisions WHERE learned_at IS NOT NULL GROUP BY model_key`,
+    );
+    return new Map(rows.map((row) => [row.model_key, row.learned]));
+  }
+
   async *streamLearnable({ surface, modelKey }: LearnableFilter, batchSize: number): AsyncIterable<DecisionRecord> {
     let after: readonly [Date | string, string] = SCAN_START;
     for (;;) {

@@ -2,8 +2,9 @@ import { EvaluationAccumulator, type EvaluationOptions } from './evaluate.js';
 import { createEstimator } from './estimators/create-estimator.js';
 import type { EvaluationResult, EvaluationRound } from './evaluation-types.js';
 import type { RoundSource, SourceRound } from './inputs/round-source.js';
+import { batchesOf } from './inputs/row-stream.js';
 import type { RewardPredictor } from './reward-model/reward-predictor.js';
-import type { TargetPolicy } from './targets/target-policy.js';
+import type { TargetDistribution, TargetPolicy } from './targets/target-policy.js';
 
 export interface EvaluateLogOptions extends EvaluationOptions {
   /** q̂ for the model-based estimators; required when one is requested. */
@@ -36,25 +37,32 @@ export async function evaluateLog(source: RoundSource, target: TargetPolicy, opt
   const accumulator = new EvaluationAccumulator(evaluation);
   let rounds = 0;
   let unknownActions = 0;
-  for await (const round of source()) {
-    const { actions, probabilities } = await target.next(round);
-    const logged = actions.indexOf(round.action);
-    if (logged < 0) unknownActions++;
-    const evaluationRound: EvaluationRound = {
-      reward: round.reward,
-      propensity: round.propensity,
-      targetProbability: logged < 0 ? 0 : probabilities[logged]!,
-    };
-    if (rewardModel) {
-      const predictions = await rewardModel.next(round, actions);
-      let direct = 0;
-      for (let a = 0; a < actions.length; a++) direct += probabilities[a]! * predictions[a]!;
-      evaluationRound.directValue = direct;
-      evaluationRound.loggedActionPrediction = logged < 0 ? 0 : predictions[logged]!;
+  // One round object and one prediction buffer for the whole run: the accumulator copies what it keeps.
+  const evaluationRound: EvaluationRound = { reward: 0, propensity: 0, targetProbability: 0 };
+  let predictions = new Float64Array(8);
+  // Rounds are taken a batch at a time and awaited only when the target or the model answers with a promise.
+  for await (const batch of batchesOf(source())) {
+    for (const round of batch) {
+      const pending = target.next(round);
+      const { actions, probabilities }: TargetDistribution = pending instanceof Promise ? await pending : pending;
+      const logged = actions.indexOf(round.action);
+      if (logged < 0) unknownActions++;
+      evaluationRound.reward = round.reward;
+      evaluationRound.propensity = round.propensity;
+      evaluationRound.targetProbability = logged < 0 ? 0 : probabilities[logged]!;
+      if (rewardModel) {
+        if (predictions.length < actions.length) predictions = new Float64Array(actions.length);
+        const predicted = rewardModel.next(round, actions, predictions);
+        const q = predicted instanceof Promise ? await predicted : predicted;
+        let direct = 0;
+        for (let a = 0; a < actions.length; a++) direct += probabilities[a]! * q[a]!;
+        evaluationRound.directValue = direct;
+        evaluationRound.loggedActionPrediction = logged < 0 ? 0 : q[logged]!;
+      }
+      evaluationRound.unsupportedTargetMass = round.probabilities ? unsupportedMass(round, actions, probabilities) : undefined;
+      accumulator.add(evaluationRound);
+      if (onProgress && ++rounds % progressEvery === 0) onProgress(rounds);
     }
-    if (round.probabilities) evaluationRound.unsupportedTargetMass = unsupportedMass(round, actions, probabilities);
-    accumulator.add(evaluationRound);
-    if (onProgress && ++rounds % progressEvery === 0) onProgress(rounds);
   }
   await target.finish();
   await rewardModel?.finish();

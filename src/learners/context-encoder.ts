@@ -11,6 +11,15 @@ export class ContextError extends Error {
   }
 }
 
+/**
+ * Largest |coordinate| a numeric feature may encode to. The linear learners add x xᵀ to their statistics
+ * for every learned decision: one coordinate of 1e155 makes them infinite for good, and anything far
+ * above the others' scale leaves A = λI + Σ x xᵀ so ill-conditioned (condition number ~ x²/λ) that its
+ * Cholesky factor keeps few significant digits. At 1e6 the condition number stays below ~1e12.
+ * A feature with larger raw values should declare `standardize`.
+ */
+export const MAX_ENCODED_MAGNITUDE = 1e6;
+
 export interface ContextEncoder {
   /** Length d of every encoded vector: 1 (intercept) + one column per numeric or boolean feature + one per level. */
   readonly dimension: number;
@@ -29,6 +38,7 @@ export interface ContextEncoder {
  *   every request until the schema is updated.
  * A missing feature takes its declared default; without one it is an error, as is a wrong type, a
  * non-finite number or a key the schema does not declare. Nothing non-finite can leave this function.
+ * A numeric coordinate is also bounded by ±MAX_ENCODED_MAGNITUDE.
  */
 export function createContextEncoder(features: readonly FeatureSpec[]): ContextEncoder {
   const coordinates = ['intercept'];
@@ -58,8 +68,9 @@ export function createContextEncoder(features: readonly FeatureSpec[]): ContextE
             throw new ContextError(feature.name, `context feature "${feature.name}" must be a finite number, got ${raw}`);
           }
           const scaled = feature.standardize ? (raw - feature.standardize.mean) / feature.standardize.std : raw;
-          if (!Number.isFinite(scaled)) {
-            throw new ContextError(feature.name, `context feature "${feature.name}" overflows when standardised`);
+          if (!(Math.abs(scaled) <= MAX_ENCODED_MAGNITUDE)) {
+            const bound = `±${MAX_ENCODED_MAGNITUDE}${feature.standardize ? ' once standardised' : ''}`;
+            throw new ContextError(feature.name, `context feature "${feature.name}" must be within ${bound}, got ${raw}`);
           }
           vector[offset++] = scaled;
           break;

@@ -64,10 +64,13 @@ export class ModelCache {
     return [...this.models.values()];
   }
 
-  /** Reloads every model whose version in the store differs from the loaded one. */
-  async refresh(): Promise<void> {
+  /**
+   * Reloads every model whose version in the store differs from the loaded one, except the models in
+   * `keep` (the store lost them; this replica serves its last snapshot until they are restored).
+   */
+  async refresh(keep: ReadonlySet<string> = new Set()): Promise<void> {
     await Promise.all(
-      this.all().map(async (model) => {
+      this.all().filter((model) => !keep.has(model.key)).map(async (model) => {
         const version = await this.store.version(model.key);
         if (version === model.version) return;
         const { learner } = model.policy;

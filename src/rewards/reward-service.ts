@@ -12,6 +12,8 @@ export interface RewardServiceDeps {
   now: () => Date;
   /** Told the outcome of every reward request, for metrics. */
   onOutcome?: (outcome: 'recorded' | 'duplicate' | 'late' | 'unknown', decision?: DecisionRecord) => void;
+  /** Told when a deferred decision is first activated: its impression counts now (campaign spend). */
+  onActivated?: (decision: DecisionRecord) => Promise<void>;
 }
 
 /**
@@ -47,6 +49,7 @@ export class RewardService {
     if (!result) throw notFound('unknown_decision', `decision "${decisionId}" does not exist`);
     // A decision that was never deferred was active from the start; its reward was learned when it came.
     const alreadyActive = result.alreadyActive || !result.decision.deferred;
+    if (!alreadyActive) await this.deps.onActivated?.(result.decision);
     if (!alreadyActive && result.decision.reward !== null) await this.deps.learner.tryLearn(result.decision);
     return { decisionId, activated: true, alreadyActive };
   }

@@ -1,3 +1,5 @@
+import { logGamma } from './log-gamma.js';
+
 /**
  * Upper tail P(χ²_k ≥ x) of the chi-square distribution with k degrees of freedom, as the regularised
  * upper incomplete gamma function Q(k/2, x/2): by its series when x < a + 1, else by its continued
@@ -66,18 +68,4 @@ export function chiSquareGoodnessOfFit(
   const degreesOfFreedom = cells - 1;
   const pValue = degreesOfFreedom > 0 ? chiSquareUpperTail(statistic, degreesOfFreedom) : 1;
   return { statistic, degreesOfFreedom, pValue };
-}
-
-/** ln Γ(a) for a > 0 by the Lanczos approximation (g = 7, n = 9), about 1e-15 relative. */
-function logGamma(a: number): number {
-  if (a < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * a)) - logGamma(1 - a);
-  const coefficients = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  const z = a - 1;
-  let sum = coefficients[0]!;
-  for (let i = 1; i < coefficients.length; i++) sum += coefficients[i]! / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }

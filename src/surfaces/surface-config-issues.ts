@@ -1,3 +1,4 @@
+import { armIssues } from '../campaigns/campaign-issues.js';
 import type { ErrorDetail } from '../errors.js';
 import type { SurfaceConfig } from './surface.js';
 
@@ -7,13 +8,13 @@ const SHARE_TOLERANCE = 1e-9;
 /**
  * The rules of a surface file that its JSON Schema cannot state: identifiers unique within their
  * list, policy-arm shares summing to 1, defaults inside their domain, time windows and reward ranges
- * that are not empty. Expects a config that already conforms to the `SurfaceConfig` schema.
+ * that are not empty, campaign rules (`armIssues`). Expects a config that already conforms to the `SurfaceConfig` schema.
  * @returns one issue per broken rule, each naming its field; empty when the config is sound.
  */
 export function surfaceConfigIssues(config: SurfaceConfig): ErrorDetail[] {
   return [
     ...duplicateIssues(config.arms.map((arm) => arm.id), 'arms', 'id', 'arm id'),
-    ...config.arms.flatMap(armWindowIssues),
+    ...config.arms.flatMap((arm, index) => armIssues(arm, `arms[${index}]`, config.features)),
     ...duplicateIssues(config.features.map((feature) => feature.name), 'features', 'name', 'feature name'),
     ...config.features.flatMap(featureDefaultIssues),
     ...rewardIssues(config.reward),
@@ -40,11 +41,6 @@ function duplicateIssues(ids: readonly string[], list: string, field: string, no
     if (first === index) return [];
     return [{ path: `${list}[${index}].${field}`, message: `duplicate ${noun} '${id}' (first at ${list}[${first}])` }];
   });
-}
-
-function armWindowIssues(arm: SurfaceConfig['arms'][number], index: number): ErrorDetail[] {
-  if (arm.start === undefined || arm.end === undefined || Date.parse(arm.start) < Date.parse(arm.end)) return [];
-  return [{ path: `arms[${index}].end`, message: `must be after start ${arm.start} (got ${arm.end})` }];
 }
 
 function featureDefaultIssues(feature: SurfaceConfig['features'][number], index: number): ErrorDetail[] {

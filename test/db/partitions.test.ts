@@ -56,14 +56,18 @@ describe.each(testBackends())('decision partitions on %s', (backend) => {
   it('drops the partitions, default rows and event keys of days before the cutoff', async () => {
     const store = new PostgresDecisionStore(test.db);
     await ensureDecisionPartitions(test.db, new Date('2029-01-01T00:00:00Z'), 1);
-    const old = newDecision({ decidedAt: new Date('2029-01-01T10:00:00Z'), eventId: 'old' });
-    const oldInDefault = newDecision({ decidedAt: new Date('2028-12-31T10:00:00Z') });
+    // Deferred and never activated: settled once their windows closed (retention.test.ts covers the guard).
+    const old = newDecision({ decidedAt: new Date('2029-01-01T10:00:00Z'), eventId: 'old', deferred: true });
+    const oldInDefault = newDecision({ decidedAt: new Date('2028-12-31T10:00:00Z'), deferred: true });
     const kept = newDecision({ decidedAt: new Date('2029-01-02T10:00:00Z'), eventId: 'kept' });
     await store.insertMany([old, oldInDefault, kept]);
 
-    expect(await dropDecisionPartitionsBefore(test.db, new Date('2029-01-02T15:00:00Z'))).toEqual([
-      'decisions_20290101',
-    ]);
+    const windowsClosedBefore = new Date('2029-01-02T15:00:00Z');
+    expect(await dropDecisionPartitionsBefore(test.db, new Date('2029-01-02T15:00:00Z'), { windowsClosedBefore })).toEqual({
+      dropped: ['decisions_20290101'],
+      kept: [],
+      defaultRows: 1,
+    });
     expect(await store.findById(old.id)).toBeUndefined();
     expect(await store.findById(oldInDefault.id)).toBeUndefined();
     expect(await store.findByEvent(old.surface, 'old')).toBeUndefined();

@@ -28,6 +28,8 @@ describe('decisionIdTimestamp', () => {
     ['not-a-uuid'],
     ['017f22e2-79b0-4cc3-98c4-dc0c0c07398f'], // version 4
     ['017f22e2-79b0-7cc3-18c4-dc0c0c07398f'], // not the RFC variant
+    // Found by test/auth/hostile-requests.test.ts: year 10889, which Postgres could not parse (a 500).
+    ['ffffffff-ffff-7fff-bfff-ffffffffffff'],
   ])('is undefined for %s', (id) => {
     expect(decisionIdTimestamp(id)).toBeUndefined();
   });

@@ -19,6 +19,7 @@ export function newDecision(overrides: Partial<NewDecision> = {}): NewDecision {
     eventId: null,
     context: { country: 'NL', visits: 3 },
     candidates: ['a', 'b', 'c'],
+    ineligible: {},
     probabilities: { a: 0.1, b: 0.2, c: 0.7000000000000001 },
     arm: 'c',
     propensity: 0.7000000000000001,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
+import { generateApiKey } from '../../src/auth/api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { requirePostgres } from './test-database.js';
@@ -24,6 +25,10 @@ export interface TestServiceOptions {
   redisPrefix?: string;
   /** Embedded only: where PGlite keeps its files; in memory by default. */
   dataDir?: string;
+  /** More environment, e.g. `{ RATE_LIMIT_PER_SECOND: '1' }`; it overrides the defaults set here. */
+  env?: Record<string, string>;
+  /** The service's logger; silent by default. */
+  logger?: Logger;
 }
 
 export interface TestService extends RunningService {
@@ -31,6 +36,10 @@ export interface TestService extends RunningService {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisPrefix: string | undefined;
+  /** The service's ADMIN_API_KEY, which has every scope. */
+  adminKey: string;
+  /** `Authorization: Bearer <adminKey>`, for supertest's `.set()` and fetch's `headers`. */
+  authHeaders: { authorization: string };
 }
 
 /**
@@ -61,7 +70,9 @@ export function serviceBackends(): ServiceBackend[] {
  */
 export async function startTestService(options: TestServiceOptions): Promise<TestService> {
   const policiesDir = options.policiesDir ?? SHIPPED_POLICIES_DIR;
-  const env: Record<string, string> = { PORT: '0', POLICIES_DIR: policiesDir, LOG_LEVEL: 'silent' };
+  const adminKey = generateApiKey();
+  // A rate limit no test reaches unless it sets its own.
+  const env: Record<string, string> = { PORT: '0', POLICIES_DIR: policiesDir, LOG_LEVEL: 'silent', ADMIN_API_KEY: adminKey, RATE_LIMIT_PER_SECOND: '1000000' };
   const cleanups: Array<() => Promise<void>> = [];
   let databaseUrl: string | undefined;
   let redisUrl: string | undefined;
@@ -80,10 +91,11 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
   } else {
     env['LIMELIGHT_DATA_DIR'] = options.dataDir ?? 'memory://';
   }
+  Object.assign(env, options.env);
   let service: RunningService;
   try {
     service = await startService(loadConfig(env), {
-      logger: pino({ level: 'silent' }),
+      logger: options.logger ?? pino({ level: 'silent' }),
       timers: false,
       ...(options.now ? { now: options.now } : {}),
     });
@@ -96,6 +108,8 @@ export async function startTestService(options: TestServiceOptions): Promise<Tes
     databaseUrl,
     redisUrl,
     redisPrefix,
+    adminKey,
+    authHeaders: { authorization: `Bearer ${adminKey}` },
     async close() {
       try {
         await service.close();

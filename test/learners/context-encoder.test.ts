@@ -27,7 +27,17 @@ describe('createContextEncoder', () => {
 
   it('refuses a value that overflows when standardised', () => {
     const tiny = createContextEncoder([{ name: 'score', type: 'numeric', standardize: { mean: 0, std: 1e-300 } }]);
-    expect(() => tiny.encode({ score: 1e10 })).toThrow('context feature "score" overflows when standardised');
+    expect(() => tiny.encode({ score: 1e10 })).toThrow('context feature "score" must be within ±1000000 once standardised, got 10000000000');
+  });
+
+  // Found by test/auth/hostile-requests.test.ts: 1e308 was logged and, once rewarded, x xᵀ made the model infinite.
+  it.each([
+    [1e308, 'context feature "minutes" must be within ±1000000, got 1e+308'],
+    [-(2 ** 53 + 1), 'context feature "minutes" must be within ±1000000, got -9007199254740992'],
+    [1_000_000.5, 'context feature "minutes" must be within ±1000000, got 1000000.5'],
+  ])('refuses a numeric value of %d, whose square would swamp or overflow the statistics', (value, message) => {
+    expect(() => encoder.encode({ hour_of_day: 12, minutes: value, device: 'ios' })).toThrow(message);
+    expect(encoder.encode({ hour_of_day: 12, minutes: -1_000_000, device: 'ios' })[2]).toBe(-1_000_000);
   });
 
   it.each([

@@ -27,7 +27,7 @@ describe.each(serviceBackends())('the HTTP API on the %s backend', (backend) => 
   });
   afterAll(() => service.close());
 
-  const api = () => request(service.url);
+  const api = () => request.agent(service.url).set(service.authHeaders);
   const conforms = (schema: SchemaName, body: unknown) => expect(schemaViolations(schema, body)).toEqual([]);
 
   async function choose(body: Record<string, unknown>): Promise<ChooseResponse> {

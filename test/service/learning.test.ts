@@ -47,13 +47,13 @@ describe.each(backends)('learning from default and retried rewards on the %s bac
   async function decide(count: number, target = service): Promise<ChooseResponse[]> {
     const responses = [];
     for (let i = 0; i < count; i++) {
-      const response = await request(target.url).post('/choose').send({ surface: 'test', context: { x: i / count } }).expect(200);
+      const response = await request(target.url).post('/choose').set(target.authHeaders).send({ surface: 'test', context: { x: i / count } }).expect(200);
       responses.push(response.body as ChooseResponse);
     }
     return responses;
   }
 
-  const logged = async (id: string) => (await request(service.url).get(`/decisions/${id}`).expect(200)).body as Record<string, unknown>;
+  const logged = async (id: string) => (await request(service.url).get(`/decisions/${id}`).set(service.authHeaders).expect(200)).body as Record<string, unknown>;
 
   it('gives every decision whose window closed the default reward, learned once however often the sweep runs', async () => {
     const before = await surfaceModelVersions(service, 'test');
@@ -79,7 +79,7 @@ describe.each(backends)('learning from default and retried rewards on the %s bac
     expect(await service.sweeper.sweep()).toEqual({ defaulted: 0, retried: 1 });
     expect(await service.sweeper.sweep()).toEqual({ defaulted: 0, retried: 0 });
     expect(await surfaceModelVersions(service, 'test')).toBe(before + 1);
-    const duplicate = await request(service.url).post('/reward').send({ decisionId: decision!.decisionId, reward: 0 }).expect(200);
+    const duplicate = await request(service.url).post('/reward').set(service.authHeaders).send({ decisionId: decision!.decisionId, reward: 0 }).expect(200);
     expect(duplicate.body).toMatchObject({ reward: 1, duplicate: true });
     expect(await surfaceModelVersions(service, 'test')).toBe(before + 1);
   });
@@ -92,7 +92,7 @@ describe.each(backends)('learning from default and retried rewards on the %s bac
     try {
       // A key of the wrong type makes the increment script fail in HINCRBYFLOAT: the store errs mid-update.
       await redis.set(statisticsKey, 'not a hash');
-      await request(service.url).post('/reward').send({ decisionId: decision!.decisionId, reward: 1 }).expect(200);
+      await request(service.url).post('/reward').set(service.authHeaders).send({ decisionId: decision!.decisionId, reward: 1 }).expect(200);
       await redis.del(statisticsKey);
     } finally {
       await redis.quit();

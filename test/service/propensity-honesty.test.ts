@@ -45,7 +45,7 @@ describe.each(['embedded'] as const)('logged propensities on the %s backend', (b
   let decisions: ChooseResponse[];
 
   const choose = async (): Promise<ChooseResponse> =>
-    (await request(service.url).post('/choose').send({ surface: 'test', context: CONTEXT }).expect(200)).body as ChooseResponse;
+    (await request(service.url).post('/choose').set(service.authHeaders).send({ surface: 'test', context: CONTEXT }).expect(200)).body as ChooseResponse;
 
   beforeAll(async () => {
     policiesDir = await testPolicies(await mkdtemp(join(tmpdir(), 'limelight-propensity-')));
@@ -54,7 +54,7 @@ describe.each(['embedded'] as const)('logged propensities on the %s backend', (b
     priorVersions = new Map(surface.config.policyArms.map(({ id }) => [id, service.models.get('test', id).version]));
     training = await Promise.all(Array.from({ length: 120 }, choose));
     for (const { decisionId, arm } of training) {
-      await request(service.url).post('/reward').send({ decisionId, reward: arm === 'arm-a' ? 1 : 0 }).expect(200);
+      await request(service.url).post('/reward').set(service.authHeaders).send({ decisionId, reward: arm === 'arm-a' ? 1 : 0 }).expect(200);
     }
     await service.models.refresh();
     for (const { id } of surface.config.policyArms) {
@@ -101,7 +101,7 @@ describe.each(['embedded'] as const)('logged propensities on the %s backend', (b
     expect(logged.candidates[chosen]).toBe(logged.arm);
   }
 
-  const fetchDecision = async (id: string) => (await request(service.url).get(`/decisions/${id}`).expect(200)).body as DecisionView;
+  const fetchDecision = async (id: string) => (await request(service.url).get(`/decisions/${id}`).set(service.authHeaders).expect(200)).body as DecisionView;
 
   it('replays decisions made from the prior bit for bit', async () => {
     for (const { decisionId } of training.slice(0, 30)) {

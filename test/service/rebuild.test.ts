@@ -41,11 +41,11 @@ async function driveTraffic(service: TestService, clock: { advance(ms: number): 
     const random = seededRandom(`rebuild-traffic:${surface.id}:${i}`);
     const defer = i % 10 === 9;
     const body = { surface: surface.id, unit: `listener-${i}`, context: surface.context(i), ...(defer ? { defer } : {}) };
-    const choice = (await request(service.url).post('/choose').send(body).expect(200)).body as ChooseResponse;
-    if (random() < 0.6) await request(service.url).post('/reward').send({ decisionId: choice.decisionId, reward: surface.reward(random()) }).expect(200);
+    const choice = (await request(service.url).post('/choose').set(service.authHeaders).send(body).expect(200)).body as ChooseResponse;
+    if (random() < 0.6) await request(service.url).post('/reward').set(service.authHeaders).send({ decisionId: choice.decisionId, reward: surface.reward(random()) }).expect(200);
     // Every other deferred decision is activated; the rest never count, and get no default either.
     const activated = defer && i % 20 === 19;
-    if (activated) await request(service.url).post(`/decisions/${choice.decisionId}/activate`).expect(200);
+    if (activated) await request(service.url).post(`/decisions/${choice.decisionId}/activate`).set(service.authHeaders).expect(200);
     const key = `${surface.id}:${choice.policy}`;
     if (!defer || activated) learnable.set(key, (learnable.get(key) ?? 0) + 1);
   }

@@ -28,11 +28,11 @@ describe.runIf(shared)('two replicas sharing Postgres and Redis', () => {
   });
 
   async function choose(replica: TestService, unit: string): Promise<ChooseResponse> {
-    return (await request(replica.url).post('/choose').send({ surface: 'home', unit, context: HOME_CONTEXT }).expect(200)).body as ChooseResponse;
+    return (await request(replica.url).post('/choose').set(replica.authHeaders).send({ surface: 'home', unit, context: HOME_CONTEXT }).expect(200)).body as ChooseResponse;
   }
 
   const decisionCount = async (replica: TestService) => {
-    const body = (await request(replica.url).get('/surfaces/home').expect(200)).body as { statistics: { policyArms: Array<{ decisions: number; rewarded: number }> } };
+    const body = (await request(replica.url).get('/surfaces/home').set(replica.authHeaders).expect(200)).body as { statistics: { policyArms: Array<{ decisions: number; rewarded: number }> } };
     return body.statistics.policyArms.reduce((sum, row) => ({ decisions: sum.decisions + row.decisions, rewarded: sum.rewarded + row.rewarded }), { decisions: 0, rewarded: 0 });
   };
 
@@ -40,7 +40,7 @@ describe.runIf(shared)('two replicas sharing Postgres and Redis', () => {
     const decisions = await Promise.all(Array.from({ length: 12 }, (_, i) => choose(a, `listener-${i}`)));
     const before = await surfaceModelVersions(a, 'home');
     for (const { decisionId } of decisions) {
-      await request(b.url).post('/reward').send({ decisionId, reward: 1 }).expect(200, { decisionId, reward: 1, duplicate: false, learned: true });
+      await request(b.url).post('/reward').set(b.authHeaders).send({ decisionId, reward: 1 }).expect(200, { decisionId, reward: 1, duplicate: false, learned: true });
     }
     expect(await surfaceModelVersions(a, 'home')).toBe(before + decisions.length);
     await a.models.refresh();
@@ -62,7 +62,7 @@ describe.runIf(shared)('two replicas sharing Postgres and Redis', () => {
       const decision = await choose(a, `duplicate-${i}`);
       const key = a.models.get('home', decision.policy).key;
       const version = await a.modelStore.version(key);
-      const post = (replica: TestService) => request(replica.url).post('/reward').send({ decisionId: decision.decisionId, reward: 1 }).expect(200);
+      const post = (replica: TestService) => request(replica.url).post('/reward').set(replica.authHeaders).send({ decisionId: decision.decisionId, reward: 1 }).expect(200);
       const responses = await Promise.all([post(a), post(b), post(a), post(b)]);
       expect(responses.filter((response) => response.body.duplicate === false)).toHaveLength(1);
       expect(await b.modelStore.version(key)).toBe(version + 1);

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/database.js';
 import type { LoggedRound } from '../evaluation-types.js';
 import { cursorBatches } from './cursor-batches.js';
+import { rowStream, type RowStream } from './row-stream.js';
 
 /** A round of the decision log: the logged-feedback round plus what only the log knows. */
 export interface LoggedDecision extends LoggedRound {
@@ -23,49 +24,61 @@ export interface DecisionLogFilter {
   includeUnlearnable?: boolean;
 }
 
+/** A row as the driver returns it: the JSON columns as text, parsed here (see `decisionLogQuery`). */
 interface DecisionLogRow {
-  decided_at: Date;
+  decided_ms: number;
   policy_arm: string;
-  context: Record<string, number | boolean | string>;
-  candidates: string[];
-  probabilities: Record<string, number>;
+  context: string;
+  candidates: string;
+  probabilities: string;
   arm: string;
   propensity: number;
   reward: number;
 }
 
-const DEFAULT_BATCH = 5_000;
+/** Rows per FETCH: large enough that the round trip per batch is noise, small enough to stay a few MB. */
+const DEFAULT_BATCH = 10_000;
 
 /**
  * Streams the rewarded decisions of a surface in [from, to), in time order, through a server-side
- * cursor (`cursorBatches`), each as a round with its logged candidates and probabilities. By default
- * only rows the service learns from: rewarded and either not deferred or activated, so the evaluation
- * sees the same data the online learners saw.
+ * cursor (`cursorBatches`), each as a round with its logged candidates and probabilities; `batches()`
+ * hands them over a FETCH at a time. By default only rows the service learns from: rewarded and either
+ * not deferred or activated, so the evaluation sees the same data the online learners saw.
  * @throws RangeError on an empty surface, an invalid date or an empty range.
  */
-export async function* readDecisionLog(db: Database, filter: DecisionLogFilter, batchSize = DEFAULT_BATCH): AsyncGenerator<LoggedDecision> {
-  const { sql, params } = decisionLogQuery(filter);
-  for await (const rows of cursorBatches<DecisionLogRow>(db, sql, params, batchSize)) {
-    for (const row of rows) {
-      yield {
-        context: row.context,
-        action: row.arm,
-        reward: row.reward,
-        propensity: row.propensity,
-        timestamp: row.decided_at,
-        candidates: row.candidates,
-        probabilities: row.probabilities,
-        policyArm: row.policy_arm,
-      };
+export function readDecisionLog(db: Database, filter: DecisionLogFilter, batchSize = DEFAULT_BATCH): RowStream<LoggedDecision> {
+  return rowStream(async function* () {
+    const { sql, params } = decisionLogQuery(filter);
+    const candidates = new RepeatedJson<string[]>();
+    const probabilities = new RepeatedJson<Record<string, number>>();
+    for await (const rows of cursorBatches<DecisionLogRow>(db, sql, params, batchSize)) {
+      yield rows.map(
+        (row): LoggedDecision => ({
+          context: JSON.parse(row.context) as LoggedDecision['context'],
+          action: row.arm,
+          reward: row.reward,
+          propensity: row.propensity,
+          timestamp: new Date(row.decided_ms),
+          candidates: candidates.parse(row.candidates),
+          probabilities: probabilities.parse(row.probabilities),
+          policyArm: row.policy_arm,
+        }),
+      );
     }
-  }
+  });
 }
 
 /** The SELECT behind `readDecisionLog`: the rows of `decisionLogCondition`, in time order. */
 function decisionLogQuery(filter: DecisionLogFilter): { sql: string; params: unknown[] } {
   const { condition, params } = decisionLogCondition(filter);
   return {
-    sql: `SELECT decided_at, policy_arm, context, candidates, probabilities, arm, propensity, reward
+    // decided_at as epoch milliseconds, floored as the driver's timestamp parser truncates sub-millisecond
+    // digits (exact: extract returns numeric), and the JSON columns as text: a number and the native
+    // JSON.parse are several times cheaper than the driver's JavaScript parsers for timestamptz and text[],
+    // and a candidate set or logged distribution repeated from the row before is not parsed again.
+    // (One json_build_array per row would save the driver more, but doubles the server's time.)
+    sql: `SELECT floor(extract(epoch FROM decided_at) * 1000)::float8 AS decided_ms, policy_arm, context::text AS context,
+                 to_json(candidates)::text AS candidates, probabilities::text AS probabilities, arm, propensity, reward
             FROM decisions WHERE ${condition} ORDER BY decided_at, id`,
     params,
   };
@@ -91,4 +104,22 @@ function checkFilter({ surface, from, to }: DecisionLogFilter): void {
   if (Number.isNaN(from.getTime())) throw new RangeError('from must be a valid date');
   if (Number.isNaN(to.getTime())) throw new RangeError('to must be a valid date');
   if (!(from < to)) throw new RangeError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
+}
+
+/**
+ * JSON.parse that returns the previous value when the text equals the previous text: most rows of a
+ * surface log the same candidate set, and under a fixed logging policy the same distribution. The
+ * rounds only read these values, so sharing one object between them is safe.
+ */
+class RepeatedJson<T> {
+  private text: string | undefined;
+  private value: T | undefined;
+
+  parse(text: string): T {
+    if (text !== this.text) {
+      this.value = JSON.parse(text) as T;
+      this.text = text;
+    }
+    return this.value as T;
+  }
 }

@@ -1,4 +1,5 @@
 import type { RoundSource } from '../inputs/round-source.js';
+import { batchesOf } from '../inputs/row-stream.js';
 import { HashedContextEncoder } from './hashed-context.js';
 import type { RewardPredictor } from './reward-predictor.js';
 import { fitRidge, RidgeStatistics } from './ridge-regression.js';
@@ -33,10 +34,12 @@ export async function fitCrossFittedRidge(source: RoundSource, options: CrossFit
   const d = encoder.dimension;
   const statistics = new Map<string, RidgeStatistics[]>();
   let index = 0;
-  for await (const round of source()) {
-    let perFold = statistics.get(round.action);
-    if (!perFold) statistics.set(round.action, (perFold = Array.from({ length: folds }, () => new RidgeStatistics(d))));
-    perFold[index++ % folds]!.add(encoder.encode(round.context), round.reward);
+  for await (const batch of batchesOf(source())) {
+    for (const round of batch) {
+      let perFold = statistics.get(round.action);
+      if (!perFold) statistics.set(round.action, (perFold = Array.from({ length: folds }, () => new RidgeStatistics(d))));
+      perFold[index++ % folds]!.add(encoder, round.reward, encoder.encodeInPlace(round.context));
+    }
   }
   // θ[k][a]: the model for rows of fold k, fit on every other fold.
   const weights = new Map<string, Float64Array[]>();
@@ -48,16 +51,24 @@ export async function fitCrossFittedRidge(source: RoundSource, options: CrossFit
   }
   return () => {
     let row = 0;
+    // θ per fold of each offered action, looked up again only when the action list changes (a target
+    // usually offers the same array every round).
+    let offered: readonly string[] | undefined;
+    let thetas: Array<Float64Array[] | undefined> = [];
     return {
-      next(round, actions) {
+      next(round, actions, into) {
         const fold = row++ % folds;
-        const { indices, values } = encoder.encode(round.context);
-        const predictions = new Float64Array(actions.length);
+        if (actions !== offered) {
+          offered = actions;
+          thetas = actions.map((action) => weights.get(action));
+        }
+        const count = encoder.encodeInPlace(round.context);
+        const { indices, values } = encoder;
+        const predictions = into ?? new Float64Array(actions.length);
         for (let a = 0; a < actions.length; a++) {
-          const theta = weights.get(actions[a]!)?.[fold];
-          if (!theta) continue;
+          const theta = thetas[a]?.[fold];
           let sum = 0;
-          for (let p = 0; p < indices.length; p++) sum += theta[indices[p]!]! * values[p]!;
+          if (theta) for (let p = 0; p < count; p++) sum += theta[indices[p]!]! * values[p]!;
           predictions[a] = sum;
         }
         return predictions;

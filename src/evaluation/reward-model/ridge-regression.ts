@@ -14,14 +14,17 @@ export class RidgeStatistics {
     this.moment = new Float64Array(dimension);
   }
 
-  add(x: SparseVector, reward: number): void {
+  /** Adds one row x with reward r; `count` limits x to its first coordinates (an encoder's reused buffers). */
+  add(x: SparseVector, reward: number, count = x.indices.length): void {
     const { indices, values } = x;
+    const { gram, moment } = this;
     const d = this.dimension;
-    for (let p = 0; p < indices.length; p++) {
+    for (let p = 0; p < count; p++) {
       const i = indices[p]!;
       const xi = values[p]!;
-      this.moment[i]! += reward * xi;
-      for (let q = 0; q < indices.length; q++) this.gram[i * d + indices[q]!]! += xi * values[q]!;
+      moment[i]! += reward * xi;
+      const row = i * d;
+      for (let q = 0; q < count; q++) gram[row + indices[q]!]! += xi * values[q]!;
     }
   }
 }
