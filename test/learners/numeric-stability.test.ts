@@ -10,15 +10,20 @@ describe('the cached Cholesky factor after 100 000 rank-one updates', () => {
   const dimension = 16;
   const random = seededRandom('stability');
   const learner = new LinUcb(dimension, 1, new ForgettingClock(1), 1, 'split');
+  // The cache exists from the start, so every one of the updates below goes through the rank-one path.
+  const cached = learner.posterior('a');
   // Correlated, badly scaled contexts (one feature ×100, an intercept) make drift show if there is any.
   for (let t = 0; t < 100_000; t++) {
     const x = Float64Array.from({ length: dimension }, (_, i) => (i === 0 ? 1 : standardNormal(random) * (i === 1 ? 100 : 1)));
     x[2] = x[3]! + 0.01 * x[2]!;
     learner.learn('a', x, random() < 0.2 ? 1 : 0);
   }
-  const cached = learner.posterior('a');
   const statistics = learner.statistics('a');
   const fresh = LinearPosterior.fromStatistics(statistics, dimension, 1, 1);
+
+  it('is still the cache that was updated, not a fresh build', () => {
+    expect(learner.posterior('a')).toBe(cached);
+  });
 
   it('agrees with a fresh factorisation of A to 1e-9 relative', () => {
     expect(maxRelativeError(cached.factor(), fresh.factor())).toBeLessThan(1e-9);
