@@ -2,7 +2,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open-database.js';
 import { EXPORT_USAGE, parseExportOptions } from '../evaluation/cli/export-options.js';
 import { exportDecisionLog } from '../evaluation/export/export-decision-log.js';
-import { UsageError } from './replay-options.js';
+import { UsageError } from './command-line.js';
 
 let options;
 try {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { UsageError } from './replay-options.js';
+import { UsageError } from './command-line.js';
 import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { openDatabase } from '../db/open-database.js';

@@ -1,13 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { LearnerConfig, LearnerKind } from '../learners/learner-config.js';
+import { readCommandLine, singleValues, UsageError } from './command-line.js';
 
-/** A command line that cannot run; the CLI prints the message and exits with status 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export type ReplayFormat = 'table' | 'json';
 
@@ -50,22 +43,9 @@ A bad flag or value prints an error and exits with status 2.`;
 
 const KINDS: readonly LearnerKind[] = ['linucb', 'lints', 'thompson', 'uniform'];
 
-const FLAGS = {
-  stream: { type: 'string' },
-  learner: { type: 'string' },
-  alpha: { type: 'string' },
-  v: { type: 'string' },
-  lambda: { type: 'string' },
-  draws: { type: 'string' },
-  'tie-break': { type: 'string' },
-  epsilon: { type: 'string' },
-  gamma: { type: 'string' },
-  seed: { type: 'string' },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FLAGS = ['stream', 'learner', 'alpha', 'v', 'lambda', 'draws', 'tie-break', 'epsilon', 'gamma', 'seed', 'format'] as const;
 
-type Flag = Exclude<keyof typeof FLAGS, 'help'>;
+type Flag = (typeof FLAGS)[number];
 
 /** The learners each learner flag applies to. */
 const APPLIES_TO: Partial<Record<Flag, readonly LearnerKind[]>> = {
@@ -85,19 +65,11 @@ const APPLIES_TO: Partial<Record<Flag, readonly LearnerKind[]>> = {
  * flag that the chosen learner does not take.
  */
 export function parseReplayOptions(argv: readonly string[]): ReplayOptions | 'help' {
-  const { tokens } = parseArgs({ args: [...argv], options: FLAGS, strict: false, allowPositionals: true, tokens: true });
-  const values = new Map<string, string>();
-  for (const token of tokens) {
-    if (token.kind === 'positional') throw new UsageError(`unexpected argument "${token.value}"`);
-    if (token.kind !== 'option') continue;
-    if (token.name === 'help') return 'help';
-    if (!Object.hasOwn(FLAGS, token.name)) throw new UsageError(`unknown flag ${token.rawName}`);
-    if (token.value === undefined) throw new UsageError(`--${token.name} needs a value`);
-    if (values.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    values.set(token.name, token.value);
-  }
+  const line = readCommandLine(argv, { values: FLAGS });
+  if (line === 'help') return 'help';
+  const values = singleValues(line);
   const stream = values.get('stream');
-  if (stream === undefined || stream === '') throw new UsageError('--stream FILE is required');
+  if (stream === undefined) throw new UsageError('--stream FILE is required');
   const kind = values.get('learner');
   if (kind === undefined) throw new UsageError(`--learner is required (one of ${KINDS.join(', ')})`);
   if (!isKind(kind)) throw new UsageError(`--learner must be one of ${KINDS.join(', ')}, got "${kind}"`);

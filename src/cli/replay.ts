@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import { createPolicy } from '../learners/create-policy.js';
 import { readBanditStream } from '../replay/bandit-stream.js';
 import { replayStream, type ReplayResult } from '../replay/replay-stream.js';
-import { parseReplayOptions, REPLAY_USAGE, UsageError, type ReplayOptions } from './replay-options.js';
+import { UsageError } from './command-line.js';
+import { parseReplayOptions, REPLAY_USAGE, type ReplayOptions } from './replay-options.js';
 
 function parse(): ReplayOptions | 'help' {
   try {

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from './replay-options.js';
+import { readCommandLine, singleValues, UsageError } from './command-line.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -43,34 +42,11 @@ const VALUE_FLAGS = new Set(['surface', 'from', 'to', 'format', 'candidate']);
  * @throws UsageError for an unknown flag, a missing or repeated value, a bad date or format, or an empty window.
  */
 export function parseReportOptions(argv: readonly string[]): ReportOptions | 'help' {
-  const { tokens } = parseArgs({
-    args: [...argv],
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      'no-leaderboard': { type: 'boolean' },
-      ...Object.fromEntries([...VALUE_FLAGS].map((flag) => [flag, { type: 'string' } as const])),
-    },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const values = new Map<string, string>();
-  const candidates: string[] = [];
-  let leaderboard = true;
-  for (const token of tokens) {
-    if (token.kind === 'positional') throw new UsageError(`unexpected argument "${token.value}"`);
-    if (token.kind !== 'option') continue;
-    if (token.name === 'help') return 'help';
-    if (token.name === 'no-leaderboard') {
-      leaderboard = false;
-      continue;
-    }
-    if (!VALUE_FLAGS.has(token.name)) throw new UsageError(`unknown flag ${token.rawName}`);
-    if (token.value === undefined || token.value === '') throw new UsageError(`--${token.name} needs a value`);
-    if (token.name === 'candidate') candidates.push(token.value);
-    else if (values.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    else values.set(token.name, token.value);
-  }
+  const line = readCommandLine(argv, { values: [...VALUE_FLAGS], switches: ['no-leaderboard'], repeatable: ['candidate'] });
+  if (line === 'help') return 'help';
+  const values = singleValues(line);
+  const candidates = line.values.get('candidate') ?? [];
+  const leaderboard = !line.switches.has('no-leaderboard');
   const surface = values.get('surface');
   if (surface === undefined) throw new UsageError('--surface ID is required');
   const format = values.get('format') ?? 'table';

@@ -6,7 +6,7 @@ import { buildReport } from '../reports/build-report.js';
 import { formatReport } from '../reports/format-report.js';
 import { loadSurfaces } from '../surfaces/load-surfaces.js';
 import { parseReportOptions, REPORT_USAGE } from './report-options.js';
-import { UsageError } from './replay-options.js';
+import { UsageError } from './command-line.js';
 
 function fail(message: string, status: number): never {
   console.error(`report: ${message}${status === 2 ? '\nRun with --help for usage.' : ''}`);

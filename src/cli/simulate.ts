@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { components } from '../api/openapi-types.js';
 import type { ChooseResponse } from '../api/api-types.js';
 import { SyntheticListeners } from '../simulation/synthetic-listeners.js';
+import { UsageError } from './command-line.js';
 
 const HELP = `Usage: npm run simulate -- [--url URL] [--surface ID] [--requests N] [--concurrency C]
                             [--reward-rate R] [--listeners L] [--seed S]
@@ -86,8 +87,6 @@ async function call<T>(url: string, body?: unknown): Promise<T> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(payload)}`);
   return payload;
 }
-
-class UsageError extends Error {}
 
 function positiveInteger(flag: string, raw: string): number {
   const value = Number(raw);

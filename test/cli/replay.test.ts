@@ -37,12 +37,12 @@ describe('parseReplayOptions', () => {
 
   it.each<[string[], string]>([
     [['--learner', 'uniform'], '--stream FILE is required'],
-    [['--stream', '', '--learner', 'uniform'], '--stream FILE is required'],
+    [['--stream', '', '--learner', 'uniform'], '--stream needs a value'],
     [base, '--learner is required (one of linucb, lints, thompson, uniform)'],
     [[...base, '--learner', 'ucb1'], '--learner must be one of linucb, lints, thompson, uniform, got "ucb1"'],
     [[...base, '--learner', 'linucb', '--alpha', 'abc'], '--alpha must be a number ≥ 0, got "abc"'],
     [[...base, '--learner', 'linucb', '--alpha', '-1'], '--alpha must be a number ≥ 0, got "-1"'],
-    [[...base, '--learner', 'linucb', '--alpha', ''], '--alpha must be a number ≥ 0, got ""'],
+    [[...base, '--learner', 'linucb', '--alpha', ''], '--alpha needs a value'],
     [[...base, '--learner', 'linucb', '--alpha', 'Infinity'], '--alpha must be a number ≥ 0, got "Infinity"'],
     [[...base, '--learner', 'linucb', '--alpha'], '--alpha needs a value'],
     [[...base, '--learner', 'linucb', '--alpha', '1', '--alpha', '2'], '--alpha is given more than once'],

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../../cli/replay-options.js';
+import { readCommandLine, singleValues, UsageError } from '../../cli/command-line.js';
 import type { ExportFormat } from '../export/export-decision-log.js';
 import type { DecisionLogFilter } from '../inputs/read-decision-log.js';
 import { parseTimeFlag } from './ope-options.js';
@@ -25,15 +24,7 @@ layout that \`npm run ope -- --log FILE\` reads: timestamp, action, reward, prop
 
 Reads DATABASE_URL (else the embedded database). A bad flag or value exits with status 2.`;
 
-const FLAGS = {
-  surface: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  'policy-arm': { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FLAGS = ['surface', 'from', 'to', 'policy-arm', 'format', 'out'];
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'parquet'];
 
@@ -42,17 +33,9 @@ const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'parquet'];
  * @throws UsageError naming the flag and what is wrong with it.
  */
 export function parseExportOptions(argv: readonly string[]): ExportOptions | 'help' {
-  const { tokens } = parseArgs({ args: [...argv], options: FLAGS, strict: false, allowPositionals: true, tokens: true });
-  const values = new Map<string, string>();
-  for (const token of tokens) {
-    if (token.kind === 'positional') throw new UsageError(`unexpected argument "${token.value}"`);
-    if (token.kind !== 'option') continue;
-    if (token.name === 'help') return 'help';
-    if (!Object.hasOwn(FLAGS, token.name)) throw new UsageError(`unknown flag ${token.rawName}`);
-    if (token.value === undefined || token.value === '') throw new UsageError(`--${token.name} needs a value`);
-    if (values.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    values.set(token.name, token.value);
-  }
+  const line = readCommandLine(argv, { values: FLAGS });
+  if (line === 'help') return 'help';
+  const values = singleValues(line);
   const surface = values.get('surface');
   if (surface === undefined) throw new UsageError('--surface ID is required');
   const out = values.get('out');

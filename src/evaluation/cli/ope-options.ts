@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UsageError } from '../../cli/replay-options.js';
+import { readCommandLine, UsageError } from '../../cli/command-line.js';
 import type { EstimatorSpec } from '../evaluation-types.js';
 import { parseEstimatorSpecs } from '../estimators/parse-estimator-specs.js';
 
@@ -76,30 +75,10 @@ Output:
 
 A bad flag or value prints an error and exits with status 2.`;
 
-const FLAGS = {
-  log: { type: 'string' },
-  surface: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  'policy-arm': { type: 'string' },
-  'target-probs': { type: 'string', multiple: true },
-  policy: { type: 'string', multiple: true },
-  'target-policy-arm': { type: 'string' },
-  mode: { type: 'string' },
-  'save-snapshot': { type: 'string' },
-  qhat: { type: 'string' },
-  folds: { type: 'string' },
-  estimators: { type: 'string' },
-  bootstrap: { type: 'string' },
-  seed: { type: 'string' },
-  level: { type: 'string' },
-  format: { type: 'string' },
-  plot: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const FLAGS = ['log', 'surface', 'from', 'to', 'policy-arm', 'target-probs', 'policy', 'target-policy-arm', 'mode', 'save-snapshot', 'qhat', 'folds', 'estimators', 'bootstrap', 'seed', 'level', 'format', 'plot'] as const;
 
-type Flag = Exclude<keyof typeof FLAGS, 'help'>;
-const REPEATABLE = new Set<string>(['target-probs', 'policy']);
+type Flag = (typeof FLAGS)[number];
+const REPEATABLE = ['target-probs', 'policy'];
 
 /**
  * Parses the ope command line (without the node and script paths): `'help'` for `-h`/`--help`, otherwise
@@ -107,23 +86,12 @@ const REPEATABLE = new Set<string>(['target-probs', 'policy']);
  * @throws UsageError naming the flag and what is wrong with it.
  */
 export function parseOpeOptions(argv: readonly string[]): OpeOptions | 'help' {
-  const { tokens } = parseArgs({ args: [...argv], options: FLAGS, strict: false, allowPositionals: true, tokens: true });
-  if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) return 'help';
-  const values = new Map<string, string[]>();
-  let command: OpeOptions['command'] = 'evaluate';
-  for (const token of tokens) {
-    if (token.kind === 'positional') {
-      if (token.index === 0 && token.value === 'compare') command = 'compare';
-      else throw new UsageError(`unexpected argument "${token.value}"`);
-      continue;
-    }
-    if (token.kind !== 'option') continue;
-    if (!Object.hasOwn(FLAGS, token.name)) throw new UsageError(`unknown flag ${token.rawName}`);
-    if (token.value === undefined || token.value === '') throw new UsageError(`--${token.name} needs a value`);
-    const list = values.get(token.name) ?? [];
-    if (list.length > 0 && !REPEATABLE.has(token.name)) throw new UsageError(`--${token.name} is given more than once`);
-    values.set(token.name, [...list, token.value]);
-  }
+  const line = readCommandLine(argv, { values: FLAGS, repeatable: REPEATABLE, positionals: true });
+  if (line === 'help') return 'help';
+  const { values, positionals } = line;
+  const command: OpeOptions['command'] = positionals[0] === 'compare' && argv[0] === 'compare' ? 'compare' : 'evaluate';
+  const unexpected = positionals.slice(command === 'compare' ? 1 : 0)[0];
+  if (unexpected !== undefined) throw new UsageError(`unexpected argument "${unexpected}"`);
   const one = (flag: Flag) => values.get(flag)?.[0];
   const source = parseSource(one);
   const targets: OpeTarget[] = [

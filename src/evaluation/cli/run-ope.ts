@@ -1,4 +1,4 @@
-import { UsageError } from '../../cli/replay-options.js';
+import { UsageError } from '../../cli/command-line.js';
 import type { Database } from '../../db/database.js';
 import { createEstimator } from '../estimators/create-estimator.js';
 import { evaluateLog, type LogEvaluation } from '../evaluate-log.js';
