@@ -22,15 +22,20 @@ export interface TestDatabase {
 const TEMPLATE_LOCK_KEY = 7_316_021_100;
 
 /**
- * The Postgres connection string of the test run. In CI (`CI=true`) a missing DATABASE_URL throws:
- * store tests must not quietly fall back to PGlite there.
+ * A server's connection string from the environment. In CI (`CI=true`) a missing one throws: the tests
+ * that need the real server must run there, not quietly fall back to an embedded stand-in or skip.
  */
-export function requirePostgres(): string | undefined {
-  const url = process.env['DATABASE_URL'];
+export function requiredInCi(variable: 'DATABASE_URL' | 'REDIS_URL', server: string): string | undefined {
+  const url = process.env[variable];
   if (!url && process.env['CI'] === 'true') {
-    throw new Error('CI=true but DATABASE_URL is not set: store tests must run against real Postgres in CI');
+    throw new Error(`CI=true but ${variable} is not set: tests must run against real ${server} in CI`);
   }
   return url || undefined;
+}
+
+/** The Postgres connection string of the test run (see `requiredInCi`). */
+export function requirePostgres(): string | undefined {
+  return requiredInCi('DATABASE_URL', 'Postgres');
 }
 
 /** The backends a store test runs on, for `describe.each`: PGlite always, Postgres when configured. */

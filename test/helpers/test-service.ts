@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { generateApiKey } from '../../src/auth/api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { requirePostgres } from './test-database.js';
+import { requiredInCi, requirePostgres } from './test-database.js';
 
 export type ServiceBackend = 'postgres' | 'embedded';
 
@@ -47,11 +47,7 @@ export interface TestService extends RunningService {
  * CI, where the multi-replica tests must run against real Redis rather than be skipped.
  */
 export function requireRedis(): string | undefined {
-  const url = process.env['REDIS_URL'];
-  if (!url && process.env['CI'] === 'true') {
-    throw new Error('CI=true but REDIS_URL is not set: service tests must run against real Redis in CI');
-  }
-  return url || undefined;
+  return requiredInCi('REDIS_URL', 'Redis');
 }
 
 /** The backends a service test runs on, for `describe.each`: embedded always, Postgres + Redis when configured. */
