@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
+import { createConfigReloader } from './admin/reload-config.js';
 import { createApp, metricsHandler } from './app.js';
 import { generateApiKey } from './auth/api-key.js';
 import { ApiKeyService } from './auth/api-key-service.js';
@@ -22,7 +23,7 @@ import { PostgresDecisionStore } from './decisions/postgres-decision-store.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { InMemoryModelStateStore } from './model-state/in-memory-model-state-store.js';
-import { ModelCache } from './model-state/model-cache.js';
+import { ModelCache, type LiveModel } from './model-state/model-cache.js';
 import { ModelRecovery } from './model-state/model-recovery.js';
 import type { ModelStateStore } from './model-state/model-state-store.js';
 import { RedisModelStateStore } from './model-state/redis-model-state-store.js';
@@ -34,6 +35,7 @@ import { RewardService } from './rewards/reward-service.js';
 import { RewardSweeper } from './rewards/reward-sweeper.js';
 import { repeatEvery } from './repeat-every.js';
 import { loadSurfaces } from './surfaces/load-surfaces.js';
+import { ReloadableSurfaceCatalog } from './surfaces/surface-catalog.js';
 
 const DAY_MS = 86_400_000;
 /** How long a shutdown waits for requests in flight before cutting their connections. */
@@ -68,7 +70,8 @@ export interface StartOptions {
 export async function startService(config: Config, options: StartOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
-  const surfaces = await loadSurfaces(config.policiesDir);
+  // Every component reads this one catalog, so `POST /admin/reload` reaches them all by replacing its contents.
+  const surfaces = new ReloadableSurfaceCatalog(await loadSurfaces(config.policiesDir));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -103,7 +106,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
     store,
     learner,
     now,
-    onActivated: (decision) => campaigns.eligibility.activated(decision, now()),
+    // The activation is recorded either way; an impression the counters missed (Redis away) is logged.
+    onActivated: (decision) =>
+      campaigns.eligibility.activated(decision, now()).catch((error: unknown) =>
+        logger.warn({ err: error, decisionId: decision.id }, 'impression of an activated decision not counted'),
+      ),
     onOutcome: (outcome, decision) =>
       metrics.rewards.inc({ surface: decision?.surface ?? '', policy: decision?.policyArm ?? '', outcome }),
   });
@@ -114,6 +121,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
     bootstrapKey: config.adminApiKey ?? (config.databaseUrl ? undefined : developmentKey(logger)),
     cacheMs: config.apiKeyCacheMs,
     now,
+  });
+  const reload = createConfigReloader({
+    policiesDir: config.policiesDir,
+    surfaces,
+    models,
+    campaigns,
+    ...(recovery
+      ? { lostModels: () => recovery.lostKeys, onReloaded: () => recovery.recheck() }
+      : { restoreNew: (model: LiveModel) => restoreModel(model, store, modelStore, now()) }),
   });
   const auth = createAuth({ keys, limiter: new TokenBucketLimiter(config.rateLimitPerSecond, config.rateLimitBurst) });
   const app = createApp({
@@ -126,7 +142,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     bodyLimitBytes: config.bodyLimitBytes,
     auth,
     campaigns: campaigns.routes(auth),
-    admin: { keys, surfaces, rebuildSurface: (surfaceId) => rebuildSurface(surfaceId, { models, store, modelStore, now }) },
+    admin: { keys, surfaces, rebuildSurface: (surfaceId) => rebuildSurface(surfaceId, { models, store, modelStore, now }), reload },
     serveMetrics: config.metricsPort === undefined,
     report: (surface, request) => buildReport(database, surface, { ...request, now: now() }),
     readiness: async () => ({

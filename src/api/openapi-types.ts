@@ -211,6 +211,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reload the surface files in this replica without a restart
+         * @description Re-reads and validates every file of `POLICIES_DIR`, then swaps this replica's surfaces, models and
+         *     campaign arms in one step. A model whose key (surface, policy arm, learner kind, feature schema) is
+         *     unchanged keeps what it learned and takes the new parameters (ε, α, v, draws, shares); a new key
+         *     starts from the model store's statistics; a key no longer configured stops serving, and its
+         *     statistics stay in the store and the log. One invalid file answers 400 `invalid_surface_config`
+         *     and changes nothing. Only the replica that answers reloads: call it on each replica (a rolling
+         *     restart does the same).
+         */
+        post: operations["reloadConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/surfaces/{surfaceId}/arms": {
         parameters: {
             query?: never;
@@ -727,10 +753,12 @@ export interface components {
         /**
          * @description Why an arm was left out of a decision's eligible set, in the order the rules are checked:
          *     `not_started`/`ended` (flight), `paused`, `targeting`, `no_unit` (capped arm, request without
-         *     unit), `frequency_cap`, `budget_total`, `budget_daily`, `pacing` (the seeded pacing draw).
+         *     unit), `frequency_cap`, `budget_total`, `budget_daily`, `pacing` (the seeded pacing draw), and
+         *     `counters_unavailable`: the arm has a budget, cap or pacing and its counters could not be read or
+         *     reserved (Redis away), so it is left out rather than risk overspending.
          * @enum {string}
          */
-        IneligibleReason: "not_started" | "ended" | "paused" | "targeting" | "no_unit" | "frequency_cap" | "budget_total" | "budget_daily" | "pacing";
+        IneligibleReason: "not_started" | "ended" | "paused" | "targeting" | "no_unit" | "frequency_cap" | "budget_total" | "budget_daily" | "pacing" | "counters_unavailable";
         /** @description Arm id → why it was not eligible. */
         IneligibleArms: {
             [key: string]: components["schemas"]["IneligibleReason"];
@@ -914,6 +942,17 @@ export interface components {
                 /** @description Rewarded, learnable decisions folded into the rebuilt statistics. */
                 decisions: number;
             }[];
+        };
+        ReloadResponse: {
+            /** @description Every surface served after the reload, in file-name order. */
+            surfaces: {
+                id: components["schemas"]["SurfaceId"];
+                configVersion: components["schemas"]["ConfigVersion"];
+                /** @description Hash of `features` alone; a new one starts the surface's models from the prior. */
+                featureSchemaVersion: string;
+            }[];
+            /** @description Surfaces added, removed, or whose config version changed, in id order. */
+            changed: components["schemas"]["SurfaceId"][];
         };
         Error: {
             error: {
@@ -1362,6 +1401,39 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reloadConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The surfaces now served, and which of them the reload added, removed or changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReloadResponse"];
+                };
+            };
+            /** @description A surface file is invalid (`invalid_surface_config`); each detail names the file and the field. The running configuration is unchanged. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -18,6 +18,7 @@ export interface ServedArm extends CampaignArm {
  */
 export class CampaignCatalog {
   private bySurface = new Map<string, ServedArm[]>();
+  private stored: readonly StoredCampaignArm[] = [];
   private stopRefreshing: (() => void) | undefined;
 
   constructor(
@@ -35,6 +36,15 @@ export class CampaignCatalog {
 
   async refresh(): Promise<void> {
     this.apply(await this.store.list());
+  }
+
+  /**
+   * Derives the served arms again from the surfaces as they are now and the overrides last read, with no
+   * round trip: called in the same step as a reload swaps the surfaces, so no request sees the new
+   * surfaces with the old arms.
+   */
+  surfacesReloaded(): void {
+    this.apply(this.stored);
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): void {
@@ -88,5 +98,6 @@ export class CampaignCatalog {
       next.set(config.id, [...config.arms.map((arm) => serve(arm, 'file')), ...added.map((row) => serve(row.added!, 'api'))]);
     }
     this.bySurface = next;
+    this.stored = stored;
   }
 }

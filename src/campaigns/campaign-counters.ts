@@ -27,7 +27,7 @@ export interface PacingState {
   at: number;
 }
 
-export type ReserveOutcome = 'reserved' | Extract<IneligibleReason, 'budget_total' | 'budget_daily' | 'frequency_cap'>;
+export type ReserveOutcome = 'reserved' | Extract<IneligibleReason, 'budget_total' | 'budget_daily' | 'frequency_cap' | 'counters_unavailable'>;
 
 /**
  * Spend counters of campaign arms: total and daily impressions per arm, impressions per unit in a

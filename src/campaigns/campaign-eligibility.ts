@@ -33,17 +33,28 @@ export class CampaignEligibility {
     const arms = this.candidates(surface, request.candidates, now);
     const day = utcDay(now);
     const counted = arms.filter((arm) => isCounted(arm.config) || arm.config.campaign?.pacing === true);
-    const values = await this.counters.read(
-      counted.map((arm) => ({
-        surface: surface.config.id,
-        arm: arm.config.id,
-        day,
-        unit: arm.config.campaign?.frequencyCap ? request.unit : null,
-      })),
-    );
-    const counters = new Map<string, ArmCounters>(counted.map((arm, i) => [arm.config.id, values[i]!]));
     const defaults = new Map(surface.config.features.map((feature) => [feature.name, feature.default ?? null]));
-    return resolveEligibility({ arms, context: request.context, defaults, unit: request.unit, now, counters, random });
+    const input = { context: request.context, defaults, unit: request.unit, now, random };
+    let values: ArmCounters[];
+    try {
+      values = await this.counters.read(
+        counted.map((arm) => ({
+          surface: surface.config.id,
+          arm: arm.config.id,
+          day,
+          unit: arm.config.campaign?.frequencyCap ? request.unit : null,
+        })),
+      );
+    } catch {
+      // Without its counters an arm could overspend or overexpose; the others still serve, so /choose
+      // keeps answering while Redis is away.
+      const uncounted = arms.filter((arm) => !counted.includes(arm));
+      const eligibility = resolveEligibility({ ...input, arms: uncounted, counters: new Map() });
+      for (const arm of counted) eligibility.ineligible[arm.config.id] = 'counters_unavailable';
+      return eligibility;
+    }
+    const counters = new Map<string, ArmCounters>(counted.map((arm, i) => [arm.config.id, values[i]!]));
+    return resolveEligibility({ ...input, arms, counters });
   }
 
   /**
@@ -53,7 +64,8 @@ export class CampaignEligibility {
   async reserve(surface: Surface, armId: string, unit: string | null, now: Date, deferred: boolean): Promise<ReserveOutcome> {
     const arm = this.catalog.arms(surface.config.id).find((served) => served.config.id === armId);
     if (!arm || !isCounted(arm.config) || deferred) return 'reserved';
-    return this.counters.reserve(impression(surface.config.id, arm.config, unit, now));
+    // A reservation that cannot be made leaves the arm out, like a spent budget: never an unbounded spend.
+    return this.counters.reserve(impression(surface.config.id, arm.config, unit, now)).catch(() => 'counters_unavailable' as const);
   }
 
   /** Counts the impression of a deferred decision that has just been activated: it is being shown. */

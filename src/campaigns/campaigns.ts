@@ -32,6 +32,8 @@ export interface Campaigns {
   eligibility: CampaignEligibility;
   pacing: PacingUpdater;
   routes(auth: Auth): Router;
+  /** Restores from the log the spend counters of these surfaces' counted arms that do not exist yet. */
+  seedSpend(surfaceIds: readonly string[]): Promise<void>;
   /** Starts the override refresh and the pacing updates (tests call `catalog.refresh` and `pacing.update`). */
   start(logger: Logger): void;
   close(): Promise<void>;
@@ -44,13 +46,15 @@ export async function createCampaigns(options: CampaignsOptions): Promise<Campai
     : new InMemoryCampaignCounters(now);
   const catalog = new CampaignCatalog(surfaces, new PostgresCampaignArmStore(database), now);
   await catalog.refresh();
-  await seedSpendFromLog(database, catalog, surfaces.list().map((surface) => surface.config.id), counters, now());
+  const seedSpend = (surfaceIds: readonly string[]) => seedSpendFromLog(database, catalog, surfaceIds, counters, now());
+  await seedSpend(surfaces.list().map((surface) => surface.config.id));
   const pacing = new PacingUpdater(surfaces, catalog, counters, now);
   return {
     catalog,
     counters,
     eligibility: new CampaignEligibility(catalog, counters),
     pacing,
+    seedSpend,
     routes: (auth) => createCampaignRoutes({ surfaces, catalog, spend: (surfaceId) => campaignSpend(surfaceId, catalog, counters, now()) }, auth),
     start(logger) {
       catalog.start(OVERRIDE_REFRESH_MS, (error) => logger.warn({ err: error }, 'campaign override refresh failed'));
