@@ -6,6 +6,7 @@ import type { ApiKeyService } from '../auth/api-key-service.js';
 import { notFound, unprocessable } from '../errors.js';
 import type { RebuiltPolicyArm } from '../model-state/rebuild-surface.js';
 import type { SurfaceCatalog } from '../surfaces/surface-catalog.js';
+import type { ReloadResponse } from './reload-config.js';
 
 type Schemas = components['schemas'];
 
@@ -13,9 +14,11 @@ export interface AdminDeps {
   keys: ApiKeyService;
   surfaces: SurfaceCatalog;
   rebuildSurface: (surfaceId: string) => Promise<RebuiltPolicyArm[]>;
+  /** Re-reads `POLICIES_DIR` and swaps this replica's configuration (`createConfigReloader`). */
+  reload: () => Promise<ReloadResponse>;
 }
 
-/** `/admin/*`: key management and model rebuilds. The caller mounts it behind the `admin` scope. */
+/** `/admin/*`: key management, model rebuilds and config reloads. The caller mounts it behind the `admin` scope. */
 export function createAdminRoutes(deps: AdminDeps): Router {
   const router = Router();
 
@@ -47,6 +50,10 @@ export function createAdminRoutes(deps: AdminDeps): Router {
     if (!deps.surfaces.get(surface)) throw notFound('unknown_surface', `surface "${surface}" does not exist`);
     const body: Schemas['RebuildResponse'] = { surface, policyArms: await deps.rebuildSurface(surface) };
     res.json(body);
+  });
+
+  router.post('/reload', async (_req, res) => {
+    res.json(await deps.reload());
   });
 
   return router;

@@ -23,28 +23,14 @@ export interface LiveModel {
  * reloads the ones that changed: a replica's view is at most one refresh interval behind the store.
  */
 export class ModelCache {
-  private readonly models = new Map<string, LiveModel>();
+  private models: Map<string, LiveModel>;
   private stopRefreshing: (() => void) | undefined;
 
   constructor(
     private readonly store: ModelStateStore,
     surfaces: readonly Surface[],
   ) {
-    for (const surface of surfaces) {
-      const encoder = createContextEncoder(surface.config.features);
-      for (const policyArm of surface.config.policyArms) {
-        const key = modelKey(surface, policyArm.id);
-        const policy = createPolicy(policyArm.learner, encoder.dimension);
-        this.models.set(cacheKey(surface.config.id, policyArm.id), {
-          key,
-          surface,
-          policyArmId: policyArm.id,
-          policy,
-          encoder,
-          version: -1,
-        });
-      }
-    }
+    this.models = buildModels(surfaces);
   }
 
   /** The live model of a policy arm. @throws RangeError for a pair the catalog does not have. */
@@ -72,17 +58,43 @@ export class ModelCache {
     await Promise.all(
       this.all().filter((model) => !keep.has(model.key)).map(async (model) => {
         const version = await this.store.version(model.key);
-        if (version === model.version) return;
-        const { learner } = model.policy;
-        const snapshot = await this.store.read(model.key, learner.statisticsLength);
-        for (const [arm, statistics] of snapshot.arms) learner.load(arm, statistics);
-        // An arm the store no longer holds (its model was lost or replaced) goes back to the prior.
-        for (const arm of learner.arms()) {
-          if (!snapshot.arms.has(arm)) learner.load(arm, new Float64Array(learner.statisticsLength));
-        }
-        model.version = snapshot.version;
+        if (version !== model.version) await this.load(model);
       }),
     );
+  }
+
+  /**
+   * The models of a reloaded configuration, loaded before any of them serves: `install` swaps them in at
+   * once, and until then this cache serves the old ones. A model whose key is unchanged gets a policy
+   * with the new parameters (ε, α, v, draws) over the statistics learned so far; a new key (a new policy
+   * arm, learner kind or feature schema) starts from the store's statistics, after `restoreNew` when the
+   * store needs it (the in-process store, as at start-up). Keys no longer configured are dropped here;
+   * their statistics stay in the store and the log.
+   * @param lost keys the store lost (see `refresh`): the new policy takes this replica's snapshot instead.
+   */
+  async prepare(
+    surfaces: readonly Surface[],
+    options: { lost?: ReadonlySet<string>; restoreNew?: (model: LiveModel) => Promise<unknown> } = {},
+  ): Promise<{ install: () => void }> {
+    const next = buildModels(surfaces);
+    await Promise.all(
+      [...next].map(async ([id, model]) => {
+        const current = this.models.get(id);
+        if (current?.key === model.key && options.lost?.has(model.key)) {
+          const { learner } = current.policy;
+          for (const arm of learner.arms()) model.policy.learner.load(arm, learner.statistics(arm));
+          model.version = current.version;
+          return;
+        }
+        if (current?.key !== model.key) await options.restoreNew?.(model);
+        await this.load(model);
+      }),
+    );
+    return {
+      install: () => {
+        this.models = next;
+      },
+    };
   }
 
   /** Refreshes every `stalenessMs` until `stop`; a failed refresh keeps serving the last snapshot. */
@@ -93,6 +105,36 @@ export class ModelCache {
   stop(): void {
     this.stopRefreshing?.();
   }
+
+  private async load(model: LiveModel): Promise<void> {
+    const { learner } = model.policy;
+    const snapshot = await this.store.read(model.key, learner.statisticsLength);
+    for (const [arm, statistics] of snapshot.arms) learner.load(arm, statistics);
+    // An arm the store no longer holds (its model was lost or replaced) goes back to the prior.
+    for (const arm of learner.arms()) {
+      if (!snapshot.arms.has(arm)) learner.load(arm, new Float64Array(learner.statisticsLength));
+    }
+    model.version = snapshot.version;
+  }
+}
+
+/** One model per surface × policy arm, not loaded yet (version −1), by `cacheKey`. */
+function buildModels(surfaces: readonly Surface[]): Map<string, LiveModel> {
+  const models = new Map<string, LiveModel>();
+  for (const surface of surfaces) {
+    const encoder = createContextEncoder(surface.config.features);
+    for (const policyArm of surface.config.policyArms) {
+      models.set(cacheKey(surface.config.id, policyArm.id), {
+        key: modelKey(surface, policyArm.id),
+        surface,
+        policyArmId: policyArm.id,
+        policy: createPolicy(policyArm.learner, encoder.dimension),
+        encoder,
+        version: -1,
+      });
+    }
+  }
+  return models;
 }
 
 function cacheKey(surfaceId: string, policyArmId: string): string {

@@ -41,6 +41,7 @@ export interface ModelRecoveryDeps {
 export class ModelRecovery {
   private readonly lost = new Set<string>();
   private checkedConnection = 0;
+  private recheckRequested = false;
   private stopRefreshing: (() => void) | undefined;
 
   constructor(private readonly deps: ModelRecoveryDeps) {}
@@ -63,12 +64,26 @@ export class ModelRecovery {
     this.stopRefreshing?.();
   }
 
+  /** The models the store lost and that are not restored yet; this replica keeps their last snapshot. */
+  get lostKeys(): ReadonlySet<string> {
+    return this.lost;
+  }
+
+  /**
+   * Checks every model against the log on the next pass, as after a reconnection: a reload may serve a
+   * key again whose rewards were marked learned, without an increment, while no replica served it.
+   */
+  recheck(): void {
+    this.recheckRequested = true;
+  }
+
   private async findLost(): Promise<LiveModel[]> {
     const models = this.deps.models.all();
     const versions = await this.versions(models);
     // Read once the versions answered, so a connection made while they waited (start-up) counts.
     const connection = this.deps.modelStore.connections;
-    const reconnected = connection !== this.checkedConnection;
+    const recheck = this.recheckRequested;
+    const reconnected = connection !== this.checkedConnection || recheck;
     const suspects = models.filter((model, i) => reconnected || this.lost.has(model.key) || versions[i]! < model.version);
     if (suspects.length === 0) return [];
     // Counted before the versions are read again: a decision marked learned in between has its
@@ -76,6 +91,7 @@ export class ModelRecovery {
     const learned = await this.deps.store.countLearned();
     const current = await this.versions(suspects);
     this.checkedConnection = connection;
+    if (recheck) this.recheckRequested = false;
     this.lost.clear();
     const lost = suspects.filter((model, i) => current[i]! < (learned.get(model.key) ?? 0));
     for (const model of lost) this.lost.add(model.key);

@@ -8,7 +8,7 @@ import { SurfaceConfigError } from './surface-config-error.js';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /**
- * Reads every surface file (`*.yaml`, `*.yml`, `*.json`) of `dir` once, at start-up. Any problem
+ * Reads every surface file (`*.yaml`, `*.yml`, `*.json`) of `dir`, at start-up and on each reload. Any problem
  * stops the load: a service that silently skipped a broken file would serve a different experiment
  * than the one its authors reviewed.
  * @throws SurfaceConfigError naming the file and field; also when `dir` holds no surface file.

@@ -26,6 +26,7 @@ const ROUTES: Route[] = [
   { name: 'GET /surfaces/{id}/report', method: 'get', path: () => '/surfaces/home/report?leaderboard=false', scope: 'read' },
   { name: 'GET /admin/keys', method: 'get', path: () => '/admin/keys', scope: 'admin' },
   { name: 'POST /admin/rebuild', method: 'post', path: () => '/admin/rebuild', body: () => ({ surface: 'browse' }), scope: 'admin' },
+  { name: 'POST /admin/reload', method: 'post', path: () => '/admin/reload', scope: 'admin' },
 ];
 
 describe.each(serviceBackends())('access control on the %s backend', (backend) => {
