@@ -2,16 +2,19 @@ import { parseArgs } from 'node:util';
 import type { components } from '../api/openapi-types.js';
 import type { ChooseResponse } from '../api/api-types.js';
 import { SyntheticListeners } from '../simulation/synthetic-listeners.js';
+import { loadConfig } from '../config.js';
 import { UsageError } from './command-line.js';
 
-const HELP = `Usage: npm run simulate -- [--url URL] [--surface ID] [--requests N] [--concurrency C]
-                            [--reward-rate R] [--listeners L] [--seed S]
+const HELP = `Usage: npm run simulate -- --key KEY [--url URL] [--surface ID] [--requests N]
+                            [--concurrency C] [--reward-rate R] [--listeners L] [--seed S]
 
 Drives synthetic listeners against a running Limelight: each asks /choose with a context drawn from
 the surface's feature schema, "clicks" with a hidden per-arm logistic probability, and reports the
 reward a moment later (or never, so the surface default applies). Prints the reward rate of each
 policy arm as it learns.
 
+  --key KEY          an API key with the decide and read scopes (the development key that
+                     npm start prints; default: ADMIN_API_KEY)
   --url URL          the service (default http://127.0.0.1:8080)
   --surface ID       the surface to drive (default home)
   --requests N       decisions to make (default 5000)
@@ -26,6 +29,7 @@ type SurfaceDetail = components['schemas']['SurfaceDetail'];
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
+      key: { type: 'string' },
       url: { type: 'string', default: 'http://127.0.0.1:8080' },
       surface: { type: 'string', default: 'home' },
       requests: { type: 'string', default: '5000' },
@@ -46,6 +50,9 @@ async function main(): Promise<number> {
   const rewardRate = Number(values['reward-rate']);
   if (!(rewardRate >= 0 && rewardRate <= 1)) throw new UsageError(`--reward-rate must be in [0, 1], got "${values['reward-rate']}"`);
 
+  const key = values.key ?? loadConfig().adminApiKey;
+  if (!key) throw new UsageError('--key KEY is required (the development key printed by npm start, or ADMIN_API_KEY)');
+  const call = caller(key);
   const detail = await call<SurfaceDetail>(`${values.url}/surfaces/${values.surface}`);
   const world = new SyntheticListeners(detail.config, values.seed);
   const tally = new Map<string, { decisions: number; reward: number; best: number }>();
@@ -81,11 +88,20 @@ function report(done: number, tally: ReadonlyMap<string, { decisions: number; re
   console.table(rows);
 }
 
-async function call<T>(url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const payload = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(payload)}`);
-  return payload;
+/** GET (no body) or POST JSON with the API key; throws on any answer but 2xx. */
+function caller(key: string) {
+  const authorization = `Bearer ${key}`;
+  return async <T>(url: string, body?: unknown): Promise<T> => {
+    const response = await fetch(
+      url,
+      body === undefined
+        ? { headers: { authorization } }
+        : { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
+    const payload = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(payload)}`);
+    return payload;
+  };
 }
 
 function positiveInteger(flag: string, raw: string): number {
