@@ -54,12 +54,16 @@ export class DecisionService {
     model.policy.learner.advanceTo(forgettingStep(now));
     let decision: { probabilities: Float64Array; chosen: number };
     let arm: string;
+    let modelVersion: number;
     // A concurrent request may take the chosen arm's last impression between the counter read and this
     // reservation; the arm is then ineligible after all, and the draw is repeated over the set without it.
     for (;;) {
       if (candidates.length === 0) {
         return { arm: null, reason: 'no_eligible_arm', policy: policyArm.id, ineligible, configVersion: surface.configVersion, replayed: false };
       }
+      // Read in the same synchronous step as the decision: a snapshot refresh can only land at an await,
+      // so the logged version is the one the distribution was computed from.
+      modelVersion = Math.max(model.version, 0);
       decision = model.policy.decide(context, candidates, random);
       arm = candidates[decision.chosen]!;
       const reserved = await this.deps.campaigns.reserve(surface, arm, unit, now, deferred);
@@ -76,7 +80,7 @@ export class DecisionService {
       learner: policyArm.learner.kind,
       configVersion: surface.configVersion,
       modelKey: model.key,
-      modelVersion: Math.max(model.version, 0),
+      modelVersion,
       unit,
       eventId: request.eventId ?? null,
       context: request.context,
