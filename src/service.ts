@@ -30,6 +30,7 @@ import { RedisModelStateStore } from './model-state/redis-model-state-store.js';
 import { restoreModel } from './model-state/rebuild-model.js';
 import { rebuildSurface } from './model-state/rebuild-surface.js';
 import { buildReport } from './reports/build-report.js';
+import { rollUpReportDays } from './reports/report-rollup.js';
 import { DecisionLearner } from './rewards/decision-learner.js';
 import { RewardService } from './rewards/reward-service.js';
 import { RewardSweeper } from './rewards/reward-sweeper.js';
@@ -38,6 +39,8 @@ import { loadSurfaces } from './surfaces/load-surfaces.js';
 import { ReloadableSurfaceCatalog } from './surfaces/surface-catalog.js';
 
 const DAY_MS = 86_400_000;
+/** How often settled days are rolled up for the report; the days since are scanned, so this bounds nothing but speed. */
+const REPORT_ROLLUP_INTERVAL_MS = 5 * 60_000;
 /** How long a shutdown waits for requests in flight before cutting their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -155,6 +158,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const stopPartitionUpkeep = repeatEvery(DAY_MS / 4, () => ensureDecisionPartitions(database, now()), (error) =>
     logger.error({ err: error }, 'partition upkeep failed'),
   );
+  const stopReportRollup = repeatEvery(REPORT_ROLLUP_INTERVAL_MS, () => rollUpReportDays(database, surfaces.list(), now()), (error) =>
+    logger.warn({ err: error }, 'report rollup failed; the report scans the days not rolled up'),
+  );
   if (options.timers ?? true) {
     (recovery ?? models).start(config.modelStalenessMs, (error) => logger.warn({ err: error }, 'model refresh failed; serving the last snapshot'));
     sweeper.start(config.sweepIntervalMs);
@@ -173,6 +179,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     async close() {
       await Promise.all([server, metricsServer].map((open) => open && closeServer(open, SHUTDOWN_GRACE_MS)));
       stopPartitionUpkeep();
+      stopReportRollup();
       recovery?.stop();
       models.stop();
       sweeper.stop();

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from './database.js';
+import { DECISION_DAY, settledDecision, UNSETTLED } from './settled-decisions.js';
 
 /** Serialises partition DDL across replicas: concurrent `CREATE TABLE IF NOT EXISTS` can still collide. */
 const PARTITION_LOCK_KEY = 7_316_021_002;
@@ -72,13 +73,11 @@ export interface DroppedPartitions {
   defaultRows: number;
 }
 
-/** A row the sweeper still has work for: learnable, and without a reward or not yet learned. */
-const UNSETTLED = '(NOT deferred OR activated_at IS NOT NULL) AND (reward IS NULL OR learned_at IS NULL)';
-
 /**
  * Drops the daily partitions of days before `day`'s UTC day whose decisions are all settled (see
- * `RetentionGuard`), deletes the settled rows of those days from the default partition, and the event
- * keys of the decisions gone, in one transaction. A partition holding one unsettled decision is kept
+ * `RetentionGuard`), deletes the settled rows of those days from the default partition, the event keys
+ * of the decisions gone, and the report rollup of the days gone, in one transaction (the report stays
+ * what a scan of the log would give). A partition holding one unsettled decision is kept
  * whole: dropping it would refuse that decision's reward (404) or lose what it has to teach.
  *
  * Dropping a partition briefly takes an exclusive lock on `decisions`, so run it off-peak.
@@ -106,14 +105,22 @@ export async function dropDecisionPartitionsBefore(
         result.kept.push({ partition: name, openWindows, unsettled });
         continue;
       }
-      if (!options.dryRun) await tx.query(`DROP TABLE ${name}`);
+      if (!options.dryRun) {
+        await tx.query(`DROP TABLE ${name}`);
+        await tx.query('DELETE FROM report_daily WHERE day = $1', [partitionDay(name)]);
+      }
       result.dropped.push(name);
     }
-    const settledDefaultRows = `decided_at < $1 AND reward_by < $2 AND NOT (${UNSETTLED})`;
+    const settledDefaultRows = `decided_at < $1 AND ${settledDecision('$2')}`;
     const { rows } = options.dryRun
       ? await tx.query<{ count: number }>(`SELECT count(*) AS count FROM decisions_default WHERE ${settledDefaultRows}`, [cutoff, windowsClosedBefore])
       : await tx.query<{ count: number }>(
-          `WITH deleted AS (DELETE FROM decisions_default WHERE ${settledDefaultRows} RETURNING 1) SELECT count(*) AS count FROM deleted`,
+          `WITH deleted AS (DELETE FROM decisions_default WHERE ${settledDefaultRows} RETURNING surface, ${DECISION_DAY} AS day),
+                forgotten AS (
+                  DELETE FROM report_daily r USING (SELECT DISTINCT surface, day FROM deleted) d
+                   WHERE r.surface = d.surface AND r.day = d.day
+                )
+           SELECT count(*) AS count FROM deleted`,
           [cutoff, windowsClosedBefore],
         );
     result.defaultRows = rows[0]?.count ?? 0;
@@ -140,6 +147,11 @@ async function listDecisionPartitions(tx: Queryable): Promise<string[]> {
 
 function partitionName(day: Date): string {
   return `decisions_${day.toISOString().slice(0, 10).replaceAll('-', '')}`;
+}
+
+function partitionDay(name: string): Date {
+  const digits = name.slice('decisions_'.length);
+  return new Date(`${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}T00:00:00Z`);
 }
 
 function isCheckViolation(error: unknown): boolean {

@@ -1,6 +1,7 @@
 import type { Surface } from '../surfaces/surface.js';
 import type { Database } from './database.js';
 import { dropDecisionPartitionsBefore, type DroppedPartitions } from './partitions.js';
+import { windowsClosedBefore as closedBefore } from './settled-decisions.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,8 +31,7 @@ export async function applyRetention(db: Database, surfaces: readonly Surface[],
   if (!Number.isInteger(options.olderThanDays) || options.olderThanDays < 1) {
     throw new RangeError(`olderThanDays must be a positive integer, got ${options.olderThanDays}`);
   }
-  const largestWindowMs = Math.max(0, ...surfaces.map((surface) => surface.config.reward.attributionWindowSeconds * 1000));
-  const windowsClosedBefore = new Date(options.now.getTime() - largestWindowMs);
+  const windowsClosedBefore = closedBefore(surfaces, options.now);
   const cutoff = new Date(Math.floor((options.now.getTime() - options.olderThanDays * DAY_MS) / DAY_MS) * DAY_MS);
   const dropped = await dropDecisionPartitionsBefore(db, cutoff, { windowsClosedBefore }, { dryRun: options.dryRun ?? false });
   return { ...dropped, cutoff, windowsClosedBefore };

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database.js';
+import { DECISION_DAY } from '../db/settled-decisions.js';
 import { decisionIdTimestamp } from './decision-id.js';
 import type { DecisionRecord, NewDecision } from './decision-record.js';
 import { INSERT_DECISIONS_SQL, toDecisionRecord, toNewDecisionRow, type DecisionRow } from './decision-row.js';
@@ -83,10 +84,21 @@ export class PostgresDecisionStore implements DecisionStore {
   async activate(id: string, now: Date): Promise<ActivateResult | undefined> {
     const decidedAt = decisionIdTimestamp(id);
     if (!decidedAt) return undefined;
+    // An activation after the reward window closed may change a day the report has rolled up (it makes
+    // the decision learnable, and the sweeper then defaults its reward): the same statement moves the
+    // surface's rollup watermark back to that day, and waits for a rollup run in progress to do so.
     const { rows } = await this.db.query<DecisionRow>(
-      `UPDATE decisions SET activated_at = $3
-        WHERE id = $1 AND decided_at = $2 AND activated_at IS NULL
-        RETURNING *`,
+      `WITH activated AS (
+         UPDATE decisions SET activated_at = $3
+          WHERE id = $1 AND decided_at = $2 AND activated_at IS NULL
+          RETURNING *
+       ), reopened AS (
+         UPDATE report_rollup r
+            SET rolled_up_before = CASE WHEN r.rolled_up_before > a.day THEN a.day ELSE r.rolled_up_before END
+           FROM (SELECT surface, ${DECISION_DAY} AS day FROM activated WHERE reward_by < $3) a
+          WHERE r.surface = a.surface
+       )
+       SELECT * FROM activated`,
       [id, decidedAt, now],
     );
     if (rows[0]) return { decision: toDecisionRecord(rows[0]), alreadyActive: false };
