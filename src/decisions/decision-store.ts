@@ -1,3 +1,4 @@
+import type { components } from '../api/openapi-types.js';
 import type { DecisionRecord, NewDecision } from './decision-record.js';
 
 /** Per record of an insert: logged now, or an earlier decision already holds its (surface, eventId). */
@@ -22,16 +23,8 @@ export interface LearnableFilter {
   modelKey?: string;
 }
 
-export interface RewardJoinCounts {
-  /** Decisions still without a reward (including deferred ones never activated). */
-  pending: number;
-  rewarded: number;
-  defaulted: number;
-  late: number;
-  duplicate: number;
-  /** Rewards for ids that match no decision; not per surface, since such an id has none. */
-  unknownId: number;
-}
+/** How rewards met their decisions; the shape `GET /surfaces/{id}` publishes (`openapi.yaml`). */
+export type RewardJoinCounts = components['schemas']['RewardJoinStatistics'];
 
 export interface ArmStatistics {
   decisions: number;

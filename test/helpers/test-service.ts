@@ -3,12 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { generateApiKey } from '../../src/auth/api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { requiredInCi, requirePostgres } from './test-database.js';
+import { requiredInCi, requirePostgres, withAdminClient } from './test-database.js';
 
 export type ServiceBackend = 'postgres' | 'embedded';
 
@@ -208,15 +207,6 @@ export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise
   }
 }
 
-async function withAdminClient<T>(url: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** In reverse order of registration: the Redis keys go first, the database last. */
 async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {
