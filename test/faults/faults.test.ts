@@ -5,7 +5,7 @@ import { checkLedger, compareModelsWithLog, waitUntilLearned } from './ledger-ch
 import { LoadClient, type LoadOptions } from './load-client.js';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 import { startRedisProcess, type RedisProcess } from './redis-process.js';
-import { startReplica, type ReplicaEnv, type ReplicaProcess } from './replica-process.js';
+import { startReplica, type ReplicaEnv, type ReplicaProcess } from '../../src/replicas/replica-process.js';
 
 /**
  * Faults under load, against a Postgres cluster and a Redis of this suite alone (spare loopback ports)

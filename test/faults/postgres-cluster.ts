@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { sparePort } from './spare-port.js';
+import { sparePort } from '../../src/replicas/spare-port.js';
 
 const run = promisify(execFile);
 

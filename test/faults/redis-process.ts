@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
-import { sparePort } from './spare-port.js';
+import { sparePort } from '../../src/replicas/spare-port.js';
 
 /**
  * A Redis of this suite alone, as a child process on a spare loopback port, without persistence:

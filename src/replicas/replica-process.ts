@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sparePort } from './spare-port.js';
 
@@ -12,21 +13,37 @@ export interface ReplicaEnv {
   adminApiKey: string;
 }
 
+export interface ReplicaOptions {
+  /** Environment over the defaults below (POLICIES_DIR, MODEL_STALENESS_MS, LOG_LEVEL, …). */
+  env?: Record<string, string>;
+  /** Flags for `node` before the entry, such as `--cpu-prof`. */
+  nodeFlags?: string[];
+  /** The entry script, from the project root (default `src/main.ts`). */
+  entry?: string;
+  /** A `taskset -c` CPU list to pin the process to, when `taskset` is there. */
+  cpus?: string;
+}
+
 /** One service replica as its own process (`node --import tsx src/main.ts`), as it runs in production. */
 export interface ReplicaProcess {
   name: string;
   url: string;
+  child: ChildProcess;
   /** The pino lines (JSON) it wrote to stdout, parsed. */
   logs: Array<Record<string, unknown>>;
-  /** The last 4 kB it wrote to stderr, for the message of a failed test. */
+  /** The last 4 kB it wrote to stderr, for the message of a failed run. */
   stderr(): string;
   /** Sends `signal` and resolves with the exit code (null when killed by a signal) and the time it took. */
   stop(signal: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-export async function startReplica(name: string, env: ReplicaEnv): Promise<ReplicaProcess> {
+/** Starts a replica on a spare loopback port and resolves once it answers `/healthz`. */
+export async function startReplica(name: string, env: ReplicaEnv, options: ReplicaOptions = {}): Promise<ReplicaProcess> {
   const port = await sparePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry ?? 'src/main.ts'];
+  const [command, commandArgs] =
+    options.cpus !== undefined && canPin() ? ['taskset', ['-c', options.cpus, process.execPath, ...args]] : [process.execPath, args];
+  const child: ChildProcess = spawn(command as string, commandArgs as string[], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -40,8 +57,9 @@ export async function startReplica(name: string, env: ReplicaEnv): Promise<Repli
       MODEL_STALENESS_MS: '100',
       SWEEP_INTERVAL_MS: '200',
       LOG_LEVEL: 'warn',
-      // The load client is one key sending a few hundred requests a second; the limiter is not under test.
-      RATE_LIMIT_PER_SECOND: '100000',
+      // A load client is one key sending hundreds of requests a second; the limiter is not what it measures.
+      RATE_LIMIT_PER_SECOND: '1000000',
+      ...options.env,
     },
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -67,6 +85,7 @@ export async function startReplica(name: string, env: ReplicaEnv): Promise<Repli
   return {
     name,
     url,
+    child,
     logs,
     stderr: () => stderr,
     async stop(signal) {
@@ -76,6 +95,11 @@ export async function startReplica(name: string, env: ReplicaEnv): Promise<Repli
       return { code, ms: performance.now() - started };
     },
   };
+}
+
+/** Whether `taskset` can pin a process here: it exists and there are two CPUs or more. */
+export function canPin(): boolean {
+  return availableParallelism() > 1 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 }
 
 async function waitUntilHealthy(url: string, exited: Promise<unknown>, stderr: () => string): Promise<void> {
