@@ -1,9 +1,8 @@
 /**
  * The framework's ceiling for `npm run bench:http`: Express 5 with one handler that answers a constant
- * JSON body of the size of a `/choose` answer, with no body parsing, auth or helmet. Listens on an
- * ephemeral port of 127.0.0.1 and prints `{"url": …}` on stdout once it does; SIGTERM stops it.
+ * JSON body of the size of a `/choose` answer, with no body parsing, auth or helmet. Listens on PORT of
+ * 127.0.0.1 and answers `/healthz` like the service, so it starts as a replica does; SIGTERM stops it.
  */
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 
 const BODY = {
@@ -21,7 +20,8 @@ const app = express();
 app.post('/choose', (_request, response) => {
   response.json(BODY);
 });
-const server = app.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+app.get('/healthz', (_request, response) => {
+  response.json({ status: 'ok' });
 });
+const server = app.listen(Number(process.env['PORT']), '127.0.0.1');
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -20,7 +20,7 @@ export interface ReplicaOptions {
   nodeFlags?: string[];
   /** The entry script, from the project root (default `src/main.ts`). */
   entry?: string;
-  /** A `taskset -c` CPU list to pin the process to, when `taskset` is there. */
+  /** A `taskset -c` CPU list to pin the process to; pass one only when `canPin()`. */
   cpus?: string;
 }
 
@@ -42,7 +42,7 @@ export async function startReplica(name: string, env: ReplicaEnv, options: Repli
   const port = await sparePort();
   const args = [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry ?? 'src/main.ts'];
   const [command, commandArgs] =
-    options.cpus !== undefined && canPin() ? ['taskset', ['-c', options.cpus, process.execPath, ...args]] : [process.execPath, args];
+    options.cpus !== undefined ? ['taskset', ['-c', options.cpus, process.execPath, ...args]] : [process.execPath, args];
   const child: ChildProcess = spawn(command as string, commandArgs as string[], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
