@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { hostname } from 'node:os';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { RewardRequest, ChooseRequest } from './api/api-types.js';
@@ -128,7 +129,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/dashboard', dashboardRoutes());
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', replica: `${hostname()}:${process.pid}` });
   });
 
   app.get('/readyz', async (_req, res) => {

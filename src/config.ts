@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * The only reader of the environment. Every value is parsed and bounded here; a bad value stops the
@@ -32,6 +33,8 @@ export interface Config {
   apiKeyCacheMs: number;
   /** Serve `/metrics` on this port only (and not on `port`); absent → on `port`. */
   metricsPort: number | undefined;
+  /** `npm run cluster`: how many worker processes share `port`; by default one per CPU the process may use. */
+  replicas: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +62,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rateLimitBurst: integer(env, 'RATE_LIMIT_BURST', 2 * rateLimitPerSecond, 1, 10_000_000),
     apiKeyCacheMs: integer(env, 'API_KEY_CACHE_MS', 5_000, 0, 300_000),
     metricsPort: env['METRICS_PORT'] ? integer(env, 'METRICS_PORT', 0, 0, 65_535) : undefined,
+    replicas: integer(env, 'REPLICAS', availableParallelism(), 1, 256),
   };
 }
 

@@ -1,19 +1,10 @@
+import { configOrExit } from './config-or-exit.js';
 import { createLogger } from './logger.js';
-import { ConfigError, loadConfig } from './config.js';
 import { startService } from './service.js';
 
 /** Process entry: start the service, and on SIGTERM/SIGINT drain it before exiting. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`limelight: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const service = await startService(config, { logger });
   logger.info(
@@ -24,8 +15,13 @@ async function main(): Promise<void> {
     },
     'limelight is listening',
   );
-  // Exit 0 only once every accepted request is answered and every accepted decision committed.
+  // Exit 0 only once every accepted request is answered and every accepted decision committed. A second
+  // signal joins the drain in progress: a terminal's Ctrl-C reaches a cluster's workers and its primary,
+  // which forwards a SIGTERM to each of them.
+  let draining = false;
   const shutdown = async (signal: string) => {
+    if (draining) return;
+    draining = true;
     logger.info({ signal }, 'draining');
     try {
       await service.close();
@@ -35,8 +31,8 @@ async function main(): Promise<void> {
     }
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 await main();

@@ -971,6 +971,8 @@ export interface components {
         Health: {
             /** @constant */
             status: "ok";
+            /** @description The answering process as `hostname:pid`, the `hostname` and `pid` of its log lines, so that an answer from behind a load balancer or `npm run cluster` can be traced to one replica and its logs. */
+            replica: string;
         };
         Readiness: {
             ready: boolean;
