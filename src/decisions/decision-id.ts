@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
@@ -7,7 +7,7 @@ const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
  * the id alone tells which `decisions` partition holds the row. The remaining 74 bits are random.
  * @throws RangeError when `decidedAt` is not a valid date.
  */
-export function createDecisionId(decidedAt: Date, random: (size: number) => Uint8Array = randomBytes): string {
+export function createDecisionId(decidedAt: Date, random: (size: number) => Uint8Array = pooledRandomBytes): string {
   const ms = decidedAt.getTime();
   if (!Number.isInteger(ms) || ms < 0) {
     throw new RangeError(`decidedAt must be a date after 1970, got ${String(decidedAt)}`);
@@ -19,6 +19,19 @@ export function createDecisionId(decidedAt: Date, random: (size: number) => Uint
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   const hex = Buffer.from(bytes).toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Cryptographic random bytes handed out from a pool refilled 4 kB at a time, as `crypto.randomUUID` does. */
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
+
+function pooledRandomBytes(size: number): Uint8Array {
+  if (poolOffset + size > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  poolOffset += size;
+  return pool.subarray(poolOffset - size, poolOffset);
 }
 
 /** The decision time encoded in a decision id, or undefined when `id` is not a UUIDv7. */

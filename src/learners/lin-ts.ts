@@ -1,6 +1,6 @@
 import { dot } from '../linalg/vector.js';
-import { fillStandardNormal, type Random } from '../stats/random.js';
-import { argmaxFrequencies } from './argmax-frequencies.js';
+import { NormalSource } from '../stats/normal-source.js';
+import type { Random } from '../stats/random.js';
 import type { ForgettingClock } from './forgetting-clock.js';
 import { checkCandidates, checkContext } from './learner.js';
 import { LinearLearner } from './linear-learner.js';
@@ -13,7 +13,10 @@ import { LinearLearner } from './linear-learner.js';
  * The decision depends on a draw of θ_a only through θ_aᵀx, which is exactly N(μ_a, σ_a²) with
  * μ_a = θ̂_aᵀx and σ_a² = v²·xᵀA_a⁻¹x; the arms are independent. So a posterior draw of the scores costs
  * one normal per arm instead of a d-dimensional draw, and the action distribution is the Monte Carlo
- * estimate over M such draws (`argmaxFrequencies`), from which `decide` then samples the arm.
+ * estimate over M such draws — the fraction of draws in which each arm scores highest, with standard
+ * error √(p(1 − p)/M) — from which `decide` then samples the arm. The M·K normals come from a
+ * `NormalSource` seeded by the decision's generator, and each draw's argmax is taken as it is made, so
+ * no M×K matrix is allocated.
  */
 export class LinTs extends LinearLearner {
   readonly kind = 'lints' as const;
@@ -41,13 +44,21 @@ export class LinTs extends LinearLearner {
       means[k] = dot(posterior.mean(), context);
       deviations[k] = this.v * Math.sqrt(posterior.quadraticForm(context));
     });
-    const scores = fillStandardNormal(random, new Float64Array(this.draws * count));
+    const normals = new NormalSource(random);
+    const wins = new Float64Array(count);
     for (let m = 0; m < this.draws; m++) {
+      // A tie (probability zero, but floating point) goes to the lowest index.
+      let best = 0;
+      let bestScore = -Infinity;
       for (let k = 0; k < count; k++) {
-        const cell = m * count + k;
-        scores[cell] = means[k]! + deviations[k]! * scores[cell]!;
+        const score = means[k]! + deviations[k]! * normals.next();
+        if (score > bestScore) {
+          best = k;
+          bestScore = score;
+        }
       }
+      wins[best]! += 1;
     }
-    return argmaxFrequencies(scores, this.draws, count);
+    return wins.map((won) => won / this.draws);
   }
 }
