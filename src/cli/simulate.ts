@@ -1,12 +1,19 @@
+import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { components } from '../api/openapi-types.js';
 import type { ChooseResponse } from '../api/api-types.js';
-import { SyntheticListeners } from '../simulation/synthetic-listeners.js';
 import { loadConfig } from '../config.js';
-import { UsageError } from './command-line.js';
+import { readBanditStream, type BanditStream } from '../replay/bandit-stream.js';
+import { resultsHeader, writeResults } from '../simulation/results-file.js';
+import { serviceClient } from '../simulation/service-client.js';
+import { simulationPlot, simulationPreamble, simulationSection } from '../simulation/simulation-report.js';
+import { runStreamSimulation, type StreamSimulationOptions } from '../simulation/stream-simulation.js';
+import { SyntheticListeners } from '../simulation/synthetic-listeners.js';
+import { readCommandLine, UsageError } from './command-line.js';
 
 const HELP = `Usage: npm run simulate -- --key KEY [--url URL] [--surface ID] [--requests N]
                             [--concurrency C] [--reward-rate R] [--listeners L] [--seed S]
+       npm run simulate -- --stream FILE [--stream FILE …] [stream options]
 
 Drives synthetic listeners against a running Limelight: each asks /choose with a context drawn from
 the surface's feature schema, "clicks" with a hidden per-arm logistic probability, and reports the
@@ -22,11 +29,84 @@ policy arm as it learns.
   --reward-rate R    fraction of decisions whose reward is reported (default 0.9)
   --listeners L      distinct listener ids, for sticky policy-arm assignment (default 1000)
   --seed S           seed of the synthetic world (default demo)
-  --help             this text`;
+  --help             this text
+
+With --stream, the end-to-end learning simulation (needs DATABASE_URL and REDIS_URL): starts two
+replicas on a database and Redis key prefix of its own, serves each full-information stream (CSV with
+x_* context and r_* reward columns) as a surface with LinUCB, LinTS and a uniform control, and lets a
+simulated population visit them, one visit per row, posting rewards late, never, or twice. Then runs
+each learner in process on the rows its policy arm received, writes bench/results/simulate.md and
+bench/results/simulate-<stream>.svg, and exits with status 1 when a learner's realised reward in the
+service is under the bar times its in-process reward.
+
+  --stream FILE          a stream to simulate (repeatable)
+  --rounds N             visits: the first N rows of each stream (default: all)
+  --concurrency C        /choose requests in flight (default 12)
+  --reward-delay-ms MS   mean of the exponential reward delay (default 300)
+  --silent-non-clicks F  share of non-clicks never posted (default 0.5)
+  --lost F               share of all rewards lost on the way (default 0.02)
+  --duplicates F         share of posted rewards posted twice (default 0.05)
+  --window S             attribution window in seconds (default 2)
+  --staleness-ms MS      the replicas' MODEL_STALENESS_MS (default 100)
+  --bar B                least service/in-process ratio of a learner (default 0.95)
+  --seed S               seed of the population (default simulate)`;
 
 type SurfaceDetail = components['schemas']['SurfaceDetail'];
 
-async function main(): Promise<number> {
+/** How often each replica closes expired windows: a fraction of the window, so defaults come on time. */
+const SWEEP_INTERVAL_MS = 200;
+
+const STREAM_FLAGS = ['stream', 'rounds', 'concurrency', 'reward-delay-ms', 'silent-non-clicks', 'lost', 'duplicates', 'window', 'staleness-ms', 'bar', 'seed'] as const;
+
+async function main(argv: readonly string[]): Promise<number> {
+  return argv.some((arg) => arg === '--stream' || arg.startsWith('--stream=')) ? simulateStreams(argv) : driveRunningService();
+}
+
+async function simulateStreams(argv: readonly string[]): Promise<number> {
+  const line = readCommandLine(argv, { values: STREAM_FLAGS, repeatable: ['stream'] });
+  if (line === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const value = (flag: (typeof STREAM_FLAGS)[number]) => line.values.get(flag)?.[0];
+  const shared = {
+    concurrency: positiveInteger('--concurrency', value('concurrency') ?? '12'),
+    schedule: {
+      meanDelayMs: numberIn('--reward-delay-ms', value('reward-delay-ms') ?? '300', Infinity),
+      silentNonClick: numberIn('--silent-non-clicks', value('silent-non-clicks') ?? '0.5'),
+      lost: numberIn('--lost', value('lost') ?? '0.02'),
+      duplicate: numberIn('--duplicates', value('duplicates') ?? '0.05'),
+    },
+    attributionWindowSeconds: positiveInteger('--window', value('window') ?? '2'),
+    modelStalenessMs: positiveInteger('--staleness-ms', value('staleness-ms') ?? '100'),
+    sweepIntervalMs: SWEEP_INTERVAL_MS,
+    seed: value('seed') ?? 'simulate',
+    bar: numberIn('--bar', value('bar') ?? '0.95'),
+  };
+  const rounds = value('rounds') === undefined ? undefined : positiveInteger('--rounds', value('rounds')!);
+  const { databaseUrl, redisUrl } = loadConfig();
+  if (!databaseUrl || !redisUrl) throw new UsageError('--stream needs DATABASE_URL (Postgres) and REDIS_URL (Redis)');
+  const server = new URL(databaseUrl);
+  server.password = '';
+  const header = resultsHeader('End-to-end learning simulation: the service against the same learners in process', `DATABASE_URL=${server.toString()} REDIS_URL=${redisUrl} npm run simulate -- ${argv.join(' ')}`);
+  const sections: string[] = [];
+  let failed = false;
+  // Every stream is read before any replica starts, so a bad file costs nothing.
+  const streams = await Promise.all(line.values.get('stream')!.map(async (file) => ({ name: basename(file, extname(file)), stream: await readStream(file) })));
+  for (const { name, stream } of streams) {
+    const options: StreamSimulationOptions = { ...shared, serverUrl: databaseUrl, redisUrl, stream, rounds: Math.min(rounds ?? Infinity, stream.contexts.length), log: (message) => console.log(`${name}: ${message}`) };
+    const result = await runStreamSimulation(options);
+    console.table(result.policyArms.map(({ comparison }) => comparison));
+    failed ||= result.policyArms.some(({ comparison }) => !comparison.passes);
+    const plotFile = `simulate-${name}.svg`;
+    await writeResults(plotFile, simulationPlot(name, result));
+    sections.push(simulationSection(name, plotFile, options, result));
+  }
+  await writeResults('simulate.md', [header, simulationPreamble(shared), ...sections].join('\n'));
+  return failed ? 1 : 0;
+}
+
+async function driveRunningService(): Promise<number> {
   const { values } = parseArgs({
     options: {
       key: { type: 'string' },
@@ -47,12 +127,11 @@ async function main(): Promise<number> {
   const requests = positiveInteger('--requests', values.requests);
   const concurrency = positiveInteger('--concurrency', values.concurrency);
   const listeners = positiveInteger('--listeners', values.listeners);
-  const rewardRate = Number(values['reward-rate']);
-  if (!(rewardRate >= 0 && rewardRate <= 1)) throw new UsageError(`--reward-rate must be in [0, 1], got "${values['reward-rate']}"`);
+  const rewardRate = numberIn('--reward-rate', values['reward-rate']);
 
   const key = values.key ?? loadConfig().adminApiKey;
   if (!key) throw new UsageError('--key KEY is required (the development key printed by npm start, or ADMIN_API_KEY)');
-  const call = caller(key);
+  const { call } = serviceClient(key);
   const detail = await call<SurfaceDetail>(`${values.url}/surfaces/${values.surface}`);
   const world = new SyntheticListeners(detail.config, values.seed);
   const tally = new Map<string, { decisions: number; reward: number; best: number }>();
@@ -88,30 +167,29 @@ function report(done: number, tally: ReadonlyMap<string, { decisions: number; re
   console.table(rows);
 }
 
-/** GET (no body) or POST JSON with the API key; throws on any answer but 2xx. */
-function caller(key: string) {
-  const authorization = `Bearer ${key}`;
-  return async <T>(url: string, body?: unknown): Promise<T> => {
-    const response = await fetch(
-      url,
-      body === undefined
-        ? { headers: { authorization } }
-        : { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) },
-    );
-    const payload = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${url} answered ${response.status}: ${JSON.stringify(payload)}`);
-    return payload;
-  };
-}
-
 function positiveInteger(flag: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive integer, got "${raw}"`);
   return value;
 }
 
+async function readStream(file: string): Promise<BanditStream> {
+  try {
+    return await readBanditStream(file);
+  } catch (error) {
+    throw new UsageError(`cannot read --stream ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A number in [0, max] (a share by default). */
+function numberIn(flag: string, raw: string, max = 1): number {
+  const value = raw.trim() === '' ? NaN : Number(raw);
+  if (!(value >= 0 && value <= max)) throw new UsageError(`${flag} must be a number in [0, ${max === Infinity ? '∞' : max}], got "${raw}"`);
+  return value;
+}
+
 try {
-  process.exitCode = await main();
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   process.stderr.write(`simulate: ${error.message}\n\n${HELP}\n`);

@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
  * `r_*` the rewards, `p_*` the expected rewards.
  */
 export interface BanditStream {
+  /** The header names of the context columns, in column order. */
+  contextNames: string[];
   contexts: Float64Array[];
   rewards: Float64Array[];
   expectedRewards?: Float64Array[];
@@ -27,7 +29,12 @@ export function parseBanditStream(text: string): BanditStream {
   if (expectedColumns.length > 0 && expectedColumns.length !== rewardColumns.length) {
     throw new Error('p_* columns must match the r_* columns one for one');
   }
-  const stream: BanditStream = { contexts: [], rewards: [], armCount: rewardColumns.length };
+  const stream: BanditStream = {
+    contextNames: contextColumns.map((index) => header[index]!),
+    contexts: [],
+    rewards: [],
+    armCount: rewardColumns.length,
+  };
   if (expectedColumns.length > 0) stream.expectedRewards = [];
   lines.slice(1).forEach((line, row) => {
     const cells = line.split(',');
