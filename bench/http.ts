@@ -10,18 +10,18 @@
  * CPU 1. Every run is bounded in time: a warm-up, a closed-loop run at full speed (the maximum), then an
  * evenly paced open-loop run at half that maximum; then a fresh service under `--cpu-prof`
  * takes the full-speed load once more, and the profile (written to a temporary directory) is summarised
- * by self time. The database `limelight_bench_http` and the run's Redis keys are removed at the end.
+ * by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { parse, stringify } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { canPin, startReplica, type ReplicaEnv, type ReplicaProcess } from '../src/replicas/replica-process.js';
+import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
@@ -33,8 +33,9 @@ const CONNECTIONS = 64;
 const WARMUP_S = 3;
 const RUN_S = 10;
 const CONTEXTS = 1000;
+const LINUCB_ONLY = 'home-wide-linucb';
 /** The files of LinTS's sampled distribution, whose share of the profile the report adds up. */
-const LINTS_FILES = ['src/learners/lin-ts.ts', 'src/stats/random.ts'];
+const LINTS_FILES = ['src/learners/lin-ts.ts', 'src/stats/normal-source.ts'];
 
 const config = loadConfig();
 if (!config.databaseUrl || !config.redisUrl) throw new Error('bench:http needs DATABASE_URL (Postgres) and REDIS_URL (Redis)');
@@ -46,24 +47,18 @@ const header = resultsHeader('HTTP throughput and latency of POST /choose', `DAT
 const cpuCount = availableParallelism();
 const loadBefore = loadavg();
 const pinned = canPin() && spawnSync('taskset', ['-pc', '1', String(process.pid)]).status === 0;
-const replicaEnv: ReplicaEnv = {
-  databaseUrl: Object.assign(new URL(serverUrl), { pathname: `/${DATABASE}` }).toString(),
-  redisUrl: config.redisUrl,
-  redisKeyPrefix: `limelight-bench-http-${process.pid}`,
-  adminApiKey: randomBytes(32).toString('base64url'),
-};
-const choose = (url: string): LoadTarget => ({
+const scratch = await createScratchBackends(serverUrl, config.redisUrl, DATABASE);
+const { databaseUrl, redisUrl, redisKeyPrefix } = scratch;
+const replicaEnv: ReplicaEnv = { databaseUrl, redisUrl, redisKeyPrefix, adminApiKey: randomBytes(32).toString('base64url') };
+const choose = (url: string, surface = 'home-wide'): LoadTarget => ({
   url,
   path: '/choose',
   headers: { authorization: `Bearer ${replicaEnv.adminApiKey}`, 'content-type': 'application/json' },
-  bodies: chooseBodies(CONTEXTS),
+  bodies: chooseBodies(CONTEXTS, 'bench-http', surface),
 });
+const policiesDir = await benchPolicies();
 
 const running = new Set<ReplicaProcess>();
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${DATABASE}`);
 try {
   const service = await start('service', 'src/main.ts');
   const bare = await start('bare Express', 'bench/http/bare-express.ts');
@@ -72,6 +67,9 @@ try {
   console.log('service: warm-up, then full speed');
   await closedLoop(choose(service.url), WARMUP_S, CONNECTIONS);
   const serviceMax = await closedLoop(choose(service.url), RUN_S, CONNECTIONS);
+  console.log('service, LinUCB only: warm-up, then full speed');
+  await closedLoop(choose(service.url, LINUCB_ONLY), WARMUP_S, CONNECTIONS);
+  const linUcbMax = await closedLoop(choose(service.url, LINUCB_ONLY), RUN_S, CONNECTIONS);
   console.log('bare Express: warm-up, then full speed');
   await closedLoop(choose(bare.url), WARMUP_S, CONNECTIONS);
   const bareMax = await closedLoop(choose(bare.url), RUN_S, CONNECTIONS);
@@ -92,12 +90,27 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ serviceMax, bareMax, serviceHalf, bareHalf, profiledMax, profile }));
+  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.end();
-  await deleteRedisKeys();
+  await scratch.remove();
+  await rm(policiesDir, { recursive: true });
+}
+
+/**
+ * A policies directory with `home-wide` and its LinUCB-only twin (the same surface with one policy arm),
+ * which shows what the path costs without LinTS's Monte Carlo.
+ */
+async function benchPolicies(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'limelight-bench-policies-'));
+  const source = join(ROOT, 'bench/policies/home-wide.yaml');
+  await copyFile(source, join(dir, 'home-wide.yaml'));
+  const surface = parse(await readFile(source, 'utf8')) as { id: string; name: string; policyArms: Array<{ id: string; share: number }> };
+  const linUcb = surface.policyArms.find((arm) => arm.id === 'linucb');
+  if (!linUcb) throw new Error('bench/policies/home-wide.yaml has no linucb policy arm');
+  const twin = { ...surface, id: LINUCB_ONLY, name: `${surface.name} (LinUCB only)`, policyArms: [{ ...linUcb, share: 1 }] };
+  await writeFile(join(dir, `${LINUCB_ONLY}.yaml`), stringify(twin));
+  return dir;
 }
 
 /** A server in a child process, on CPU 0 when pinned; the service from `bench/policies/` with durable logging. */
@@ -106,7 +119,7 @@ async function start(name: string, entry: string, nodeFlags: string[] = []): Pro
     entry,
     nodeFlags,
     // The service's own defaults for model staleness and the sweep, not the fast ones of the fault tests.
-    env: { POLICIES_DIR: 'bench/policies', LOG_LEVEL: 'info', MODEL_STALENESS_MS: '250', SWEEP_INTERVAL_MS: '5000' },
+    env: { POLICIES_DIR: policiesDir, LOG_LEVEL: 'info', MODEL_STALENESS_MS: '250', SWEEP_INTERVAL_MS: '5000' },
     ...(pinned ? { cpus: '0' } : {}),
   });
   running.add(replica);
@@ -125,26 +138,16 @@ async function checkChoose(target: LoadTarget): Promise<void> {
   if (response.status !== 200 || typeof body.arm !== 'string') throw new Error(`/choose answered ${response.status}: ${JSON.stringify(body)}`);
 }
 
-async function deleteRedisKeys(): Promise<void> {
-  const redis = new Redis(replicaEnv.redisUrl);
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${replicaEnv.redisKeyPrefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  await redis.quit();
-}
-
 function report(figures: {
   serviceMax: Measurement;
+  linUcbMax: Measurement;
   bareMax: Measurement;
   serviceHalf: Measurement;
   bareHalf: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { serviceMax, bareMax, serviceHalf, bareHalf, profiledMax, profile } = figures;
+  const { serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -169,13 +172,14 @@ function report(figures: {
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
     `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after a ${WARMUP_S} s warm-up; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
-    'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
+    'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',
     markdownTable(
       ['target', 'offered load', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'non-2xx', 'errors', 'of ceiling'],
       [false, false, true, true, true, true, true, true, true],
       [
         row('service', serviceMax, bareMax),
+        row('service, LinUCB only', linUcbMax, bareMax),
         row('bare Express (ceiling)', bareMax, undefined),
         row('service, half load', serviceHalf, undefined),
         row('bare Express, half load', bareHalf, undefined),
@@ -193,6 +197,6 @@ function report(figures: {
       top.map((frame) => [`${(100 * frame.share).toFixed(1)} %`, `\`${frame.name}\``, frame.where]),
     ),
     '',
-    `In one line: LinTS's Monte Carlo estimate of its action distribution (${LINTS_FILES.map((file) => `\`${file}\``).join(' and ')}, M draws per arm per decision) takes ${(100 * lintsShare).toFixed(1)} % of the busy CPU though only half the decisions are LinTS; the rest is spread thin over Express, HTTP, pg and GC, and the ${(100 * profile.idleShare).toFixed(1)} % idle at full load is the event loop waiting for I/O, chiefly the group commit's round trip to Postgres.`,
+    `In one line: LinTS's Monte Carlo estimate of its action distribution (${LINTS_FILES.map((file) => `\`${file}\``).join(' and ')}, M draws per arm per decision) takes ${(100 * lintsShare).toFixed(1)} % of the busy CPU though only half the decisions are LinTS; the rest is spread thin over Express, HTTP, pg and GC (the LinUCB-only row shows that path without LinTS), and the ${(100 * profile.idleShare).toFixed(1)} % idle at full load is the event loop waiting for I/O: Postgres's answers to the group commits, two batches in flight at most.`,
   ].join('\n');
 }

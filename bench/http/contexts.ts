@@ -4,15 +4,15 @@ const DEVICES = ['ios', 'android', 'web', 'desktop', 'tv'];
 const TIERS = ['tier1', 'tier2', 'tier3'];
 
 /**
- * `count` distinct `/choose` bodies for the `home-wide` benchmark surface, from a fixed seed: every
+ * `count` distinct `/choose` bodies for a surface shaped like `home-wide` (the benchmark's), from a fixed seed: every
  * feature varies, and one unit in 500 repeats, so both policy arms get traffic under sticky assignment.
  */
-export function chooseBodies(count: number, seed = 'bench-http'): string[] {
+export function chooseBodies(count: number, seed = 'bench-http', surface = 'home-wide'): string[] {
   const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   return Array.from({ length: count }, (_, i) =>
     JSON.stringify({
-      surface: 'home-wide',
+      surface,
       unit: `listener-${i % 500}`,
       context: {
         hour_of_day: Math.floor(random() * 24),
