@@ -19,8 +19,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { startReplica, type ReplicaEnv, type ReplicaProcess } from '../src/replicas/replica-process.js';
-import { withAdminClient } from '../test/helpers/test-database.js';
-import { deleteRedisKeys } from '../test/helpers/test-service.js';
+import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
 import { closedLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -62,12 +61,9 @@ const serverUrl = config.databaseUrl;
 const credentials = Object.assign(new URL(serverUrl), { password: '' });
 const header = resultsHeader('Throughput of POST /choose from one to two service processes', `DATABASE_URL=${credentials.toString()} REDIS_URL=${config.redisUrl} npm run bench:cluster`);
 const loadBefore = loadavg();
-const replicaEnv: ReplicaEnv = {
-  databaseUrl: Object.assign(new URL(serverUrl), { pathname: `/${DATABASE}` }).toString(),
-  redisUrl: config.redisUrl,
-  redisKeyPrefix: `limelight-bench-cluster-${process.pid}`,
-  adminApiKey: randomBytes(32).toString('base64url'),
-};
+const scratch = await createScratchBackends(serverUrl, config.redisUrl, DATABASE);
+const { databaseUrl, redisUrl, redisKeyPrefix } = scratch;
+const replicaEnv: ReplicaEnv = { databaseUrl, redisUrl, redisKeyPrefix, adminApiKey: randomBytes(32).toString('base64url') };
 const bodies = chooseBodies(CONTEXTS);
 const choose = (url: string): LoadTarget => ({
   url,
@@ -77,10 +73,6 @@ const choose = (url: string): LoadTarget => ({
 });
 
 const running: ReplicaProcess[] = [];
-await withAdminClient(serverUrl, async (admin) => {
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-});
 const monitor = new pg.Client({ connectionString: serverUrl });
 await monitor.connect();
 try {
@@ -103,8 +95,7 @@ try {
 } finally {
   await monitor.end();
   await Promise.all(running.map((replica) => replica.stop('SIGTERM')));
-  await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
-  await deleteRedisKeys(replicaEnv.redisUrl, replicaEnv.redisKeyPrefix);
+  await scratch.remove();
 }
 
 /** The target's processes, with the service's own defaults for model staleness and the sweep. */

@@ -16,8 +16,8 @@
  * `limelight_bench_decision_log` is dropped and the run's Redis keys deleted at the end.
  */
 import { Readable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { pipeline } from 'node:stream/promises';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ChooseRequest } from '../src/api/api-types.js';
@@ -31,14 +31,13 @@ import type { NewDecision } from '../src/decisions/decision-record.js';
 import { toNewDecisionRow } from '../src/decisions/decision-row.js';
 import { DecisionService } from '../src/decisions/decision-service.js';
 import { PostgresDecisionStore } from '../src/decisions/postgres-decision-store.js';
-import { InMemoryModelStateStore } from '../src/model-state/in-memory-model-state-store.js';
 import { decisionIncrement } from '../src/model-state/decision-increment.js';
+import { InMemoryModelStateStore } from '../src/model-state/in-memory-model-state-store.js';
 import { ModelCache } from '../src/model-state/model-cache.js';
 import { RedisModelStateStore } from '../src/model-state/redis-model-state-store.js';
+import { deleteKeysUnder, withServer } from '../src/simulation/scratch-backends.js';
 import { loadSurfaces } from '../src/surfaces/load-surfaces.js';
 import type { SurfaceCatalog } from '../src/surfaces/surface-catalog.js';
-import { withAdminClient } from '../test/helpers/test-database.js';
-import { deleteRedisKeys } from '../test/helpers/test-service.js';
 import { chooseBodies } from './http/contexts.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
 
@@ -72,7 +71,7 @@ const credentials = Object.assign(new URL(serverUrl), { password: '' });
 const header = resultsHeader('Decision-log write rate and row size in Postgres', `DATABASE_URL=${credentials.toString()} npm run bench:decision-log`);
 const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${DATABASE}` }).toString();
 
-await withAdminClient(serverUrl, async (admin) => {
+await withServer(serverUrl, async (admin) => {
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${DATABASE}`);
 });
@@ -103,7 +102,7 @@ try {
   await writeResults('decision-log.md', report({ serverVersion, inserts, copy, size, sweep, redis }));
 } finally {
   await db.close();
-  await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
+  await withServer(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
 }
 
 /** Records exactly as `/choose` makes them for the benchmark surface, from the prior, no campaign arms. */
@@ -314,7 +313,7 @@ async function redisState(redisUrl: string, surfaces: SurfaceCatalog, next: (cou
   } finally {
     await redis.quit();
     await modelStore.close();
-    await deleteRedisKeys(redisUrl, prefix);
+    await deleteKeysUnder(redisUrl, prefix);
   }
 }
 
