@@ -23,6 +23,7 @@ import { loadConfig } from '../src/config.js';
 import { canPin, startReplica, type ReplicaEnv, type ReplicaProcess } from '../src/replicas/replica-process.js';
 import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
+import { commitLatency } from './http/commit-latency.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -63,6 +64,8 @@ try {
   const service = await start('service', 'src/main.ts');
   const bare = await start('bare Express', 'bench/http/bare-express.ts');
   await checkChoose(choose(service.url));
+  console.log('Postgres: one-row commits, back to back');
+  const commits = await commitLatency(databaseUrl, 5);
 
   console.log('service: warm-up, then full speed');
   await closedLoop(choose(service.url), WARMUP_S, CONNECTIONS);
@@ -90,7 +93,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, profiledMax, profile }));
+  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -144,10 +147,11 @@ function report(figures: {
   bareMax: Measurement;
   serviceHalf: Measurement;
   bareHalf: Measurement;
+  commits: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, profiledMax, profile } = figures;
+  const { serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -168,7 +172,7 @@ function report(figures: {
       loadBefore[0]! > 0.5 ? ': other work was running, so throughputs are lower bounds and latencies upper bounds' : ''
     }`,
     pinned
-      ? '- pinning: `taskset` — each server (child process) on CPU 0, the load generator (autocannon, in the bench process) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
+      ? '- pinning: `taskset` — each server (child process) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
     `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after a ${WARMUP_S} s warm-up; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
@@ -183,9 +187,12 @@ function report(figures: {
         row('bare Express (ceiling)', bareMax, undefined),
         row('service, half load', serviceHalf, undefined),
         row('bare Express, half load', bareHalf, undefined),
+        row('Postgres alone: one-row commit, back to back', commits, undefined),
         row('service under --cpu-prof', profiledMax, bareMax),
       ],
     ),
+    '',
+    'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
     '',
     'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays.',
     '',

@@ -100,7 +100,8 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   return measurement(rate, total / elapsed, latencies, non2xx, errors);
 }
 
-function measurement(offered: number | undefined, rps: number, latencies: number[], non2xx: number, errors: number): Measurement {
+/** The measurement of a run from its 2xx latencies (sorted here), and prints it. */
+export function measurement(offered: number | undefined, rps: number, latencies: number[], non2xx: number, errors: number): Measurement {
   latencies.sort((x, y) => x - y);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   const measured = { offered, rps, p50: at(0.5), p99: at(0.99), p999: at(0.999), non2xx, errors };
