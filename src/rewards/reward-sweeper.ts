@@ -31,12 +31,12 @@ export class RewardSweeper {
     let defaulted = 0;
     for (;;) {
       const claimed = await this.deps.store.claimDefaultRewards(this.deps.now(), BATCH, defaults);
-      for (const decision of claimed) await this.deps.learner.learn(decision);
+      await this.deps.learner.learnAll(claimed);
       defaulted += claimed.length;
       if (claimed.length < BATCH) break;
     }
     const unlearned = await this.deps.store.findUnlearned(BATCH);
-    for (const decision of unlearned) await this.deps.learner.learn(decision);
+    await this.deps.learner.learnAll(unlearned);
     return { defaulted, retried: unlearned.length };
   }
 
