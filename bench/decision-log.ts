@@ -55,6 +55,8 @@ const MB = 1_000_000;
 /** Decisions taught to the Redis model store, and snapshot reads timed. */
 const LEARNED = 4000;
 const SNAPSHOT_READS = 200;
+/** The row's widest columns, whose sizes are reported one by one. */
+const WIDE_COLUMNS = ['probabilities', 'candidates', 'context', 'seed'] as const;
 
 interface Run {
   how: string;
@@ -207,8 +209,6 @@ interface RowSize {
   indexBytes: number;
   indexes: Array<{ name: string; bytesPerRow: number }>;
 }
-
-const WIDE_COLUMNS = ['probabilities', 'candidates', 'context', 'seed'] as const;
 
 async function rowSize(): Promise<RowSize> {
   await db.exec('VACUUM ANALYZE decisions');
