@@ -52,8 +52,8 @@ export type LearnerConfig = ThompsonConfig | LinTsConfig | LinUcbConfig | Unifor
  * error-versus-cost curve in `bench/results/thompson-draws.md` (standard error of each probability
  * √(p(1 − p)/M) ≤ 0.5/√M):
  * - LinTS pays M·K normal draws on every decision (its distribution depends on the context): M = 1000,
- *   where the largest error over the candidates is 0.014–0.018 on average and 0.028–0.034 at the 95th
- *   percentile, against 0.007–0.010 and 0.014–0.017 at 4000 for four times the cost.
+ *   where the largest error over the candidates is 0.015–0.019 on average and 0.027–0.034 at the 95th
+ *   percentile, against 0.007–0.010 and 0.013–0.019 at 4000 for four times the cost.
  * - Beta-Bernoulli Thompson sampling ignores the context, so its distribution is computed once per
  *   posterior and candidate set and reused (see `BetaThompson`): M = 4000 costs nothing per decision.
  */
