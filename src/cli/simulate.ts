@@ -6,8 +6,11 @@ import { loadConfig } from '../config.js';
 import { readBanditStream, type BanditStream } from '../replay/bandit-stream.js';
 import { resultsHeader, writeResults } from '../simulation/results-file.js';
 import { serviceClient } from '../simulation/service-client.js';
-import { simulationPlot, simulationPreamble, simulationSection } from '../simulation/simulation-report.js';
-import { runStreamSimulation, type StreamSimulationOptions } from '../simulation/stream-simulation.js';
+import { summariseSeeds } from '../simulation/seed-summary.js';
+import { simulationPlot, simulationPreamble, simulationSection, type StreamRuns } from '../simulation/simulation-report.js';
+import { findScenario, SIMULATION_SCENARIOS } from '../simulation/simulation-scenario.js';
+import { runStreamSimulation } from '../simulation/stream-simulation.js';
+import { STREAM_POLICY_ARMS } from '../simulation/stream-surface.js';
 import { SyntheticListeners } from '../simulation/synthetic-listeners.js';
 import { readCommandLine, UsageError } from './command-line.js';
 
@@ -32,77 +35,99 @@ policy arm as it learns.
   --help             this text
 
 With --stream, the end-to-end learning simulation (needs DATABASE_URL and REDIS_URL): starts two
-replicas on a database and Redis key prefix of its own, serves each full-information stream (CSV with
+replicas on a database and Redis key prefix of their own, serves each full-information stream (CSV with
 x_* context and r_* reward columns) as a surface with LinUCB, LinTS and a uniform control, and lets a
 simulated population visit them, one visit per row, posting rewards late, never, or twice. Then runs
-each learner in process on the rows its policy arm received, writes bench/results/simulate.md and
-bench/results/simulate-<stream>.svg, and exits with status 1 when a learner's realised reward in the
-service is under the bar times its in-process reward.
+each learner in process on the rows its policy arm received. It does so once per --seed, writes
+bench/results/<scenario file>.md and <scenario file>-<stream>.svg, and in the standard scenario exits
+with status 1 when a learner's mean service/in-process ratio over the seeds is under the bar.
 
   --stream FILE          a stream to simulate (repeatable)
+  --scenario NAME        standard: every outcome posted after the delay, some lost, some twice;
+                         gated, written to simulate.md (the default).
+                         silent-non-clicks: half the non-clicks never posted, so their zeros come
+                         only when the window closes; a stress scenario, reported but not gated,
+                         written to simulate-silent-non-clicks.md
   --rounds N             visits: the first N rows of each stream (default: all)
   --concurrency C        /choose requests in flight (default 12)
   --reward-delay-ms MS   mean of the exponential reward delay (default 300)
-  --silent-non-clicks F  share of non-clicks never posted (default 0.5)
+  --silent-non-clicks F  share of non-clicks never posted (default: the scenario's, 0 or 0.5)
   --lost F               share of all rewards lost on the way (default 0.02)
   --duplicates F         share of posted rewards posted twice (default 0.05)
   --window S             attribution window in seconds (default 2)
   --staleness-ms MS      the replicas' MODEL_STALENESS_MS (default 100)
-  --bar B                least service/in-process ratio of a learner (default 0.95)
-  --seed S               seed of the population (default simulate)`;
+  --bar B                least mean service/in-process ratio of a learner (default 0.95)
+  --seed S               a seed of the population, one run each (repeatable; default 1, 2 and 3)`;
 
 type SurfaceDetail = components['schemas']['SurfaceDetail'];
+
+/** Three population seeds: the gate's mean ratio and its spread, in about three runs' time. */
+const DEFAULT_SEEDS = ['1', '2', '3'];
 
 /** How often each replica closes expired windows: a fraction of the window, so defaults come on time. */
 const SWEEP_INTERVAL_MS = 200;
 
-const STREAM_FLAGS = ['stream', 'rounds', 'concurrency', 'reward-delay-ms', 'silent-non-clicks', 'lost', 'duplicates', 'window', 'staleness-ms', 'bar', 'seed'] as const;
+const STREAM_FLAGS = ['stream', 'scenario', 'rounds', 'concurrency', 'reward-delay-ms', 'silent-non-clicks', 'lost', 'duplicates', 'window', 'staleness-ms', 'bar', 'seed'] as const;
 
 async function main(argv: readonly string[]): Promise<number> {
   return argv.some((arg) => arg === '--stream' || arg.startsWith('--stream=')) ? simulateStreams(argv) : driveRunningService();
 }
 
 async function simulateStreams(argv: readonly string[]): Promise<number> {
-  const line = readCommandLine(argv, { values: STREAM_FLAGS, repeatable: ['stream'] });
+  const line = readCommandLine(argv, { values: STREAM_FLAGS, repeatable: ['stream', 'seed'] });
   if (line === 'help') {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   const value = (flag: (typeof STREAM_FLAGS)[number]) => line.values.get(flag)?.[0];
+  const scenario = findScenario(value('scenario') ?? 'standard');
+  if (!scenario) throw new UsageError(`--scenario must be one of ${SIMULATION_SCENARIOS.map(({ name }) => name).join(', ')}, got "${value('scenario')}"`);
   const shared = {
     concurrency: positiveInteger('--concurrency', value('concurrency') ?? '12'),
     schedule: {
       meanDelayMs: numberIn('--reward-delay-ms', value('reward-delay-ms') ?? '300', Infinity),
-      silentNonClick: numberIn('--silent-non-clicks', value('silent-non-clicks') ?? '0.5'),
+      silentNonClick: numberIn('--silent-non-clicks', value('silent-non-clicks') ?? String(scenario.silentNonClick)),
       lost: numberIn('--lost', value('lost') ?? '0.02'),
       duplicate: numberIn('--duplicates', value('duplicates') ?? '0.05'),
     },
     attributionWindowSeconds: positiveInteger('--window', value('window') ?? '2'),
     modelStalenessMs: positiveInteger('--staleness-ms', value('staleness-ms') ?? '100'),
     sweepIntervalMs: SWEEP_INTERVAL_MS,
-    seed: value('seed') ?? 'simulate',
-    bar: numberIn('--bar', value('bar') ?? '0.95'),
+    bar: barOf(value('bar') ?? '0.95'),
   };
+  const seeds = line.values.get('seed') ?? DEFAULT_SEEDS;
   const rounds = value('rounds') === undefined ? undefined : positiveInteger('--rounds', value('rounds')!);
   const { databaseUrl, redisUrl } = loadConfig();
   if (!databaseUrl || !redisUrl) throw new UsageError('--stream needs DATABASE_URL (Postgres) and REDIS_URL (Redis)');
   const server = new URL(databaseUrl);
   server.password = '';
-  const header = resultsHeader('End-to-end learning simulation: the service against the same learners in process', `DATABASE_URL=${server.toString()} REDIS_URL=${redisUrl} npm run simulate -- ${argv.join(' ')}`);
+  const header = resultsHeader(
+    `End-to-end learning simulation, ${scenario.name} scenario: the service against the same learners in process`,
+    `DATABASE_URL=${server.toString()} REDIS_URL=${redisUrl} npm run simulate -- ${argv.join(' ')}`,
+  );
   const sections: string[] = [];
   let failed = false;
   // Every stream is read before any replica starts, so a bad file costs nothing.
   const streams = await Promise.all(line.values.get('stream')!.map(async (file) => ({ name: basename(file, extname(file)), stream: await readStream(file) })));
   for (const { name, stream } of streams) {
-    const options: StreamSimulationOptions = { ...shared, serverUrl: databaseUrl, redisUrl, stream, rounds: Math.min(rounds ?? Infinity, stream.contexts.length), log: (message) => console.log(`${name}: ${message}`) };
-    const result = await runStreamSimulation(options);
-    console.table(result.policyArms.map(({ comparison }) => comparison));
-    failed ||= result.policyArms.some(({ comparison }) => !comparison.passes);
-    const plotFile = `simulate-${name}.svg`;
-    await writeResults(plotFile, simulationPlot(name, result));
-    sections.push(simulationSection(name, plotFile, options, result));
+    const options = { ...shared, serverUrl: databaseUrl, redisUrl, stream, rounds: Math.min(rounds ?? Infinity, stream.contexts.length) };
+    const runs: StreamRuns['runs'] = [];
+    for (const seed of seeds) {
+      const result = await runStreamSimulation({ ...options, seed, log: (message) => console.log(`${name}, seed ${seed}: ${message}`) });
+      console.table(result.policyArms.map(({ comparison }) => comparison));
+      runs.push({ seed, result });
+    }
+    const summaries = STREAM_POLICY_ARMS.map((policyArm) => {
+      const ratios = runs.map(({ result }) => result.policyArms.find(({ comparison }) => comparison.policy === policyArm.id)!.comparison.ratio);
+      return summariseSeeds(policyArm.id, ratios, { gated: scenario.gated && policyArm.learner.kind !== 'uniform', bar: shared.bar });
+    });
+    console.table(summaries);
+    failed ||= summaries.some((summary) => !summary.passes);
+    const streamRuns: StreamRuns = { name, plotFile: `${scenario.resultsName}-${name}.svg`, options, runs, summaries };
+    await writeResults(streamRuns.plotFile, simulationPlot(streamRuns));
+    sections.push(simulationSection(streamRuns));
   }
-  await writeResults('simulate.md', [header, simulationPreamble(shared), ...sections].join('\n'));
+  await writeResults(`${scenario.resultsName}.md`, [header, simulationPreamble(scenario, { ...shared, seeds }), ...sections].join('\n'));
   return failed ? 1 : 0;
 }
 
@@ -179,6 +204,13 @@ async function readStream(file: string): Promise<BanditStream> {
   } catch (error) {
     throw new UsageError(`cannot read --stream ${file}: ${(error as Error).message}`);
   }
+}
+
+/** The bar is a share of the in-process reward: 0 would pass anything. */
+function barOf(raw: string): number {
+  const bar = numberIn('--bar', raw);
+  if (bar === 0) throw new UsageError('--bar must be in (0, 1], got "0"');
+  return bar;
 }
 
 /** A number in [0, max] (a share by default). */

@@ -8,40 +8,21 @@ export interface PolicyArmComparison {
   inProcessAverage: number;
   /** r̄_service / r̄_in-process; 1 when both are 0, +∞ when only the in-process average is. */
   ratio: number;
-  /** Whether the bar applies: a control that learns nothing has nothing to lose to the service. */
-  gated: boolean;
-  /** `ratio ≥ bar`, or true when not gated. */
-  passes: boolean;
 }
 
 /**
  * Compares a policy arm's per-decision rewards in the service with the in-process ones on the same rows.
- * @param bar the least ratio that passes, in (0, 1].
- * @throws RangeError when the two lists differ in length, are empty, or `bar` is out of range.
+ * @throws RangeError when the two lists differ in length or are empty.
  */
-export function comparePolicyArm(
-  policy: string,
-  service: ArrayLike<number>,
-  inProcess: ArrayLike<number>,
-  options: { gated: boolean; bar: number },
-): PolicyArmComparison {
+export function comparePolicyArm(policy: string, service: ArrayLike<number>, inProcess: ArrayLike<number>): PolicyArmComparison {
   if (service.length !== inProcess.length) {
     throw new RangeError(`policy arm ${policy}: ${service.length} service rewards against ${inProcess.length} in-process rewards`);
   }
   if (service.length === 0) throw new RangeError(`policy arm ${policy} has no decisions`);
-  if (!(options.bar > 0 && options.bar <= 1)) throw new RangeError(`bar must be in (0, 1], got ${options.bar}`);
   const serviceAverage = mean(service);
   const inProcessAverage = mean(inProcess);
   const ratio = inProcessAverage === 0 ? (serviceAverage === 0 ? 1 : Infinity) : serviceAverage / inProcessAverage;
-  return {
-    policy,
-    decisions: service.length,
-    serviceAverage,
-    inProcessAverage,
-    ratio,
-    gated: options.gated,
-    passes: !options.gated || ratio >= options.bar,
-  };
+  return { policy, decisions: service.length, serviceAverage, inProcessAverage, ratio };
 }
 
 /** The learning curve of a reward sequence: cₜ = (1/t) Σ_{s≤t} r_s for t = 1…n. */

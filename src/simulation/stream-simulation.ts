@@ -26,9 +26,8 @@ export interface StreamSimulationOptions {
   /** The replicas' MODEL_STALENESS_MS and SWEEP_INTERVAL_MS. */
   modelStalenessMs: number;
   sweepIntervalMs: number;
+  /** The population's seed: its reward plans and replica routing. */
   seed: string;
-  /** The least service/in-process ratio of realised reward a learning policy arm must reach. */
-  bar: number;
   /** The Postgres and Redis servers; the run creates a database and a key prefix of its own there. */
   serverUrl: string;
   redisUrl: string;
@@ -111,8 +110,7 @@ export async function runStreamSimulation(options: StreamSimulationOptions): Pro
       const served = tally.decisions.filter((decision) => decision.policy === policyArm.id);
       const serviceRewards = Float64Array.from(served, (decision) => decision.reward);
       const baseline = inProcessRewards(options.stream, surface, policyArm, served.map((decision) => decision.round), `${options.seed}:${policyArm.id}`);
-      const gated = policyArm.learner.kind !== 'uniform';
-      return { comparison: comparePolicyArm(policyArm.id, serviceRewards, baseline, { gated, bar: options.bar }), serviceRewards, inProcessRewards: baseline };
+      return { comparison: comparePolicyArm(policyArm.id, serviceRewards, baseline), serviceRewards, inProcessRewards: baseline };
     });
     return { tally, ledger, policyArms, drivingSeconds, settlingSeconds };
   } finally {

@@ -7,6 +7,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/db/migrations-dir.js';
 import { PgDatabase } from '../../src/db/pg-database.js';
 import { PgliteDatabase } from '../../src/db/pglite-database.js';
+import { withServer } from '../../src/simulation/scratch-backends.js';
 
 export type TestBackend = 'postgres' | 'pglite';
 
@@ -32,6 +33,9 @@ export function requiredInCi(variable: 'DATABASE_URL' | 'REDIS_URL', server: str
   }
   return url || undefined;
 }
+
+/** Runs work on a short-lived client of the server (CREATE/DROP DATABASE cannot run in a pool's transaction). */
+export { withServer as withAdminClient };
 
 /** The Postgres connection string of the test run (see `requiredInCi`). */
 export function requirePostgres(): string | undefined {
@@ -59,7 +63,7 @@ export async function createTestDatabase(
   const url = requirePostgres();
   if (!url) throw new Error('DATABASE_URL is not set');
   const name = `limelight_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await withAdminClient(url, async (admin) => {
+  await withServer(url, async (admin) => {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
     try {
       const template = await ensureTemplate(url, admin);
@@ -79,7 +83,7 @@ export async function createTestDatabase(
     db,
     drop: async () => {
       await db.close();
-      await withAdminClient(url, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withServer(url, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
@@ -117,17 +121,6 @@ async function migrationsHash(): Promise<string> {
     hash.update(name).update(await readFile(join(MIGRATIONS_DIR, name)));
   }
   return hash.digest('hex').slice(0, 12);
-}
-
-/** Runs `fn` on a short-lived client of the server (for CREATE/DROP DATABASE, which a pool cannot run in a transaction). */
-export async function withAdminClient<T>(url: string, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
 }
 
 function databaseUrl(url: string, database: string): string {

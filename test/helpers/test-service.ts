@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { generateApiKey } from '../../src/auth/api-key.js';
 import { loadConfig } from '../../src/config.js';
 import { startService, type RunningService } from '../../src/service.js';
+import { deleteKeysUnder } from '../../src/simulation/scratch-backends.js';
 import { requiredInCi, requirePostgres, withAdminClient } from './test-database.js';
 
 export type ServiceBackend = 'postgres' | 'embedded';
@@ -132,6 +132,9 @@ export function testClock(start: string): TestClock {
   };
 }
 
+/** Deletes every key under a prefix (SCAN, never KEYS, which would block a shared Redis). */
+export { deleteKeysUnder as deleteRedisKeys };
+
 /** Attribution window of the `test` surface written by `testPolicies`. */
 export const TEST_WINDOW_MS = 60_000;
 
@@ -188,25 +191,9 @@ async function createEmptyDatabase(serverUrl: string, cleanups: Array<() => Prom
 
 function newRedisPrefix(redisUrl: string, cleanups: Array<() => Promise<void>>): string {
   const prefix = `limelight-test:${randomUUID().slice(0, 8)}`;
-  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
+  cleanups.push(() => deleteKeysUnder(redisUrl, prefix));
   return prefix;
 }
-
-/** Deletes every key under `prefix` with SCAN (never KEYS, which blocks a shared Redis). */
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}
-
 
 /** In reverse order of registration: the Redis keys go first, the database last. */
 async function runCleanups(cleanups: Array<() => Promise<void>>): Promise<void> {

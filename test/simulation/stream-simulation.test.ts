@@ -27,7 +27,6 @@ describe.runIf(serverUrl !== undefined && redisUrl !== undefined)('runStreamSimu
       modelStalenessMs: 100,
       sweepIntervalMs: 200,
       seed: 'stream-simulation-test',
-      bar: 0.95,
       serverUrl: serverUrl!,
       redisUrl: redisUrl!,
     });
