@@ -24,6 +24,7 @@ import { canPin, startReplica, type ReplicaEnv, type ReplicaProcess } from '../s
 import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
 import { commitLatency } from './http/commit-latency.js';
+import { decisionDurations, sharesWithin } from './http/decision-durations.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -35,6 +36,8 @@ const WARMUP_S = 3;
 const RUN_S = 10;
 const CONTEXTS = 1000;
 const LINUCB_ONLY = 'home-wide-linucb';
+/** Bounds (s) of the service's duration histogram at which the half-load run reports its own share. */
+const SERVER_BOUNDS_S = ['0.0025', '0.005', '0.01', '0.025', '0.05'];
 /** The files of LinTS's sampled distribution, whose share of the profile the report adds up. */
 const LINTS_FILES = ['src/learners/lin-ts.ts', 'src/stats/normal-source.ts'];
 
@@ -77,7 +80,9 @@ try {
   await closedLoop(choose(bare.url), WARMUP_S, CONNECTIONS);
   const bareMax = await closedLoop(choose(bare.url), RUN_S, CONNECTIONS);
   console.log('both at half their maximum, evenly paced');
+  const durationsBefore = await decisionDurations(service.url, choose(service.url).headers);
   const serviceHalf = await openLoop(choose(service.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
+  const serverSide = sharesWithin(durationsBefore, await decisionDurations(service.url, choose(service.url).headers), SERVER_BOUNDS_S);
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);
@@ -93,7 +98,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -146,12 +151,13 @@ function report(figures: {
   linUcbMax: Measurement;
   bareMax: Measurement;
   serviceHalf: Measurement;
+  serverSide: Array<[string, number]>;
   bareHalf: Measurement;
   commits: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { serviceMax, linUcbMax, bareMax, serviceHalf, bareHalf, commits, profiledMax, profile } = figures;
+  const { serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -193,6 +199,10 @@ function report(figures: {
     ),
     '',
     'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
+    '',
+    `The service's own time at half load (its \`limelight_decision_duration_seconds\` histogram, from the handler's start to the answer, the log commit included; read from \`/metrics\` before and after the run): ${serverSide
+      .map(([bound, share]) => `${(100 * share).toFixed(1)} % within ${Number(bound) * 1000} ms`)
+      .join(', ')}. What the half-load row adds to these is outside the handler: the middleware before it (auth, body parsing, validation), the network stack and the load generator, which is one Node.js process (the bare Express row at half load shows its share).`,
     '',
     'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays.',
     '',
