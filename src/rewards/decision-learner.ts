@@ -24,34 +24,17 @@ export class DecisionLearner {
 
   /** Learns the decision; true when this call applied it. @throws when the model store fails. */
   async learn(decision: DecisionRecord): Promise<boolean> {
-    const applied = await this.applyToModel(decision);
-    await this.deps.store.markLearned([decision.id], this.deps.now());
-    return applied;
-  }
-
-  /**
-   * Learns a batch (the sweeper's): the increments go to the model store together (ioredis pipelines
-   * them on its connection) and one statement marks them all learned, instead of two round trips per
-   * decision. Increments add, so their order does not matter. If one fails none is marked, and the
-   * sweeper retries them all: the model store's markers keep each at most once.
-   * @returns how many this call applied. @throws when the model store fails.
-   */
-  async learnAll(decisions: readonly DecisionRecord[]): Promise<number> {
-    if (decisions.length === 0) return 0;
-    const applied = await Promise.all(decisions.map((decision) => this.applyToModel(decision)));
-    await this.deps.store.markLearned(decisions.map((decision) => decision.id), this.deps.now());
-    return applied.filter(Boolean).length;
-  }
-
-  private async applyToModel(decision: DecisionRecord): Promise<boolean> {
     if (decision.reward === null) throw new RangeError(`decision ${decision.id} has no reward to learn`);
     const model = this.deps.models.byKey(decision.modelKey);
+    let applied = false;
     // A decision of a model this configuration no longer serves (a changed feature schema or learner)
     // has nothing to teach; it is marked so the sweeper stops returning it.
-    if (!model) return false;
-    const increment = decisionIncrement(model, { ...decision, reward: decision.reward });
-    const applied = await this.deps.modelStore.applyIncrement(model.key, decision.id, decision.arm, increment);
-    if (applied) this.deps.onLearned?.(decision);
+    if (model) {
+      const increment = decisionIncrement(model, { ...decision, reward: decision.reward });
+      applied = await this.deps.modelStore.applyIncrement(model.key, decision.id, decision.arm, increment);
+      if (applied) this.deps.onLearned?.(decision);
+    }
+    await this.deps.store.markLearned([decision.id], this.deps.now());
     return applied;
   }
 

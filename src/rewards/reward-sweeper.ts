@@ -31,12 +31,12 @@ export class RewardSweeper {
     let defaulted = 0;
     for (;;) {
       const claimed = await this.deps.store.claimDefaultRewards(this.deps.now(), BATCH, defaults);
-      await this.deps.learner.learnAll(claimed);
+      for (const decision of claimed) await this.deps.learner.learn(decision);
       defaulted += claimed.length;
       if (claimed.length < BATCH) break;
     }
     const unlearned = await this.deps.store.findUnlearned(BATCH);
-    await this.deps.learner.learnAll(unlearned);
+    for (const decision of unlearned) await this.deps.learner.learn(decision);
     return { defaulted, retried: unlearned.length };
   }
 
