@@ -9,7 +9,7 @@
  * once at 500 (four replicas); (b) `COPY decisions FROM STDIN` (CSV) of the same rows, 10 000 per
  * statement; then the size of a row (`pg_column_size`) and of the table with its indexes per row; and
  * (c) the two later writes of each row as the reward sweeper issues them (`claimDefaultRewards` of 500,
- * then `markLearned` of the batch, as `DecisionLearner.learnAll` does); (d) with REDIS_URL, LEARNED decisions of those rows taught to
+ * then `markLearned` per decision, as `DecisionLearner.learn` does); (d) with REDIS_URL, LEARNED decisions of those rows taught to
  * `RedisModelStateStore` one at a time as a reward does: the rate, the memory of a model's statistics
  * and of a decision's at-most-once marker (`MEMORY USAGE`), and the cost of the snapshot read every
  * replica makes each MODEL_STALENESS_MS. Each run is bounded in time; the database
@@ -241,7 +241,7 @@ async function rowSize(): Promise<RowSize> {
   };
 }
 
-/** The sweeper's Postgres writes for RUN_S seconds: claim SWEEP_BATCH default rewards, then mark the batch learned in one statement (`DecisionLearner.learnAll`). */
+/** The sweeper's Postgres writes for RUN_S seconds: claim SWEEP_BATCH default rewards, then mark each learned, one statement each (`DecisionLearner.learn`). */
 async function sweepRun(store: PostgresDecisionStore): Promise<Run> {
   // Every window has closed a day later.
   const later = new Date(Date.now() + 86_400_000);
@@ -249,11 +249,11 @@ async function sweepRun(store: PostgresDecisionStore): Promise<Run> {
   const started = performance.now();
   while (performance.now() < started + RUN_S * 1000) {
     const claimed = await store.claimDefaultRewards(later, SWEEP_BATCH, { [SURFACE]: 0 });
-    await store.markLearned(claimed.map((decision) => decision.id), later);
+    for (const decision of claimed) await store.markLearned([decision.id], later);
     rows += claimed.length;
     if (claimed.length < SWEEP_BATCH) break;
   }
-  return { how: `claimDefaultRewards of ${SWEEP_BATCH}, then markLearned of the batch`, rows, seconds: (performance.now() - started) / 1000, payloadBytes: Number.NaN };
+  return { how: `claimDefaultRewards of ${SWEEP_BATCH}, then markLearned per decision`, rows, seconds: (performance.now() - started) / 1000, payloadBytes: Number.NaN };
 }
 
 interface RedisState {
@@ -381,7 +381,7 @@ function report(figures: { serverVersion: string; inserts: Run[]; copy: Run; siz
     '',
     markdownTable(['how', 'rows', 's', 'rows/s'], [false, true, true, true], [[sweep.how, String(sweep.rows), sweep.seconds.toFixed(1), rate(sweep).toFixed(0)]]),
     '',
-    'Each decision is written three times: the INSERT, the reward (observed, or the default when its window closes) and `learned_at`. The sweeper, which gives most decisions their default reward, claims them 500 at a time and marks each claimed batch learned in one statement (`DecisionLearner.learnAll`): two statements per 500 decisions.',
+    'Each decision is written three times: the INSERT, the reward (observed, or the default when its window closes) and `learned_at`. The sweeper, which gives most decisions their default reward, claims them 500 at a time but learns and marks each on its own (`DecisionLearner.learn`): marking a decision learned right after its increment keeps the learned count in the log ahead of the version of the model, which is how a replica detects a model that Redis lost (`ModelRecovery`). So this row is bounded by one round trip per decision.',
     '',
     '## What a learned decision leaves in Redis',
     '',

@@ -58,6 +58,7 @@ export class RedisCampaignCounters implements CampaignCounters {
 
   async read(queries: readonly CounterQuery[]): Promise<ArmCounters[]> {
     if (queries.length === 0) return [];
+    this.requireConnection();
     const keys = queries.flatMap((query) => [
       this.key(query, 'total'),
       this.key(query, `daily:${query.day}`),
@@ -77,7 +78,16 @@ export class RedisCampaignCounters implements CampaignCounters {
   }
 
   async reserve(impression: Impression): Promise<ReserveOutcome> {
+    this.requireConnection();
     return this.run(impression, false) as Promise<ReserveOutcome>;
+  }
+
+  /**
+   * On the request path, a disconnected Redis fails at once: queued, the command would hold each
+   * `/choose` for up to the command timeout while Redis is away (the counted arms are left out instead).
+   */
+  private requireConnection(): void {
+    if (this.redis.status !== 'ready') throw new Error(`Redis is not connected (${this.redis.status})`);
   }
 
   async count(impression: Impression): Promise<void> {
