@@ -54,12 +54,10 @@ const pinned = canPin() && spawnSync('taskset', ['-pc', '1', String(process.pid)
 const scratch = await createScratchBackends(serverUrl, config.redisUrl, DATABASE);
 const { databaseUrl, redisUrl, redisKeyPrefix } = scratch;
 const replicaEnv: ReplicaEnv = { databaseUrl, redisUrl, redisKeyPrefix, adminApiKey: randomBytes(32).toString('base64url') };
-const choose = (url: string, surface = 'home-wide'): LoadTarget => ({
-  url,
-  path: '/choose',
-  headers: { authorization: `Bearer ${replicaEnv.adminApiKey}`, 'content-type': 'application/json' },
-  bodies: chooseBodies(CONTEXTS, 'bench-http', surface),
-});
+const headers = { authorization: `Bearer ${replicaEnv.adminApiKey}`, 'content-type': 'application/json' };
+/** The request pools, made once: every run of a surface sends the same bodies in the same order. */
+const bodies = new Map(['home-wide', LINUCB_ONLY].map((surface) => [surface, chooseBodies(CONTEXTS, 'bench-http', surface)]));
+const choose = (url: string, surface = 'home-wide'): LoadTarget => ({ url, path: '/choose', headers, bodies: bodies.get(surface)! });
 const policiesDir = await benchPolicies();
 
 const running = new Set<ReplicaProcess>();
@@ -80,9 +78,9 @@ try {
   await closedLoop(choose(bare.url), WARMUP_S, CONNECTIONS);
   const bareMax = await closedLoop(choose(bare.url), RUN_S, CONNECTIONS);
   console.log('both at half their maximum, evenly paced');
-  const durationsBefore = await decisionDurations(service.url, choose(service.url).headers);
+  const durationsBefore = await decisionDurations(service.url, headers);
   const serviceHalf = await openLoop(choose(service.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
-  const serverSide = sharesWithin(durationsBefore, await decisionDurations(service.url, choose(service.url).headers), SERVER_BOUNDS_S);
+  const serverSide = sharesWithin(durationsBefore, await decisionDurations(service.url, headers), SERVER_BOUNDS_S);
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);

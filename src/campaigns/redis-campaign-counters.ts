@@ -83,8 +83,9 @@ export class RedisCampaignCounters implements CampaignCounters {
   }
 
   /**
-   * On the request path, a disconnected Redis fails at once: queued, the command would hold each
-   * `/choose` for up to the command timeout while Redis is away (the counted arms are left out instead).
+   * On the request path, a disconnected Redis fails at once. Queued, the command would hold its
+   * `/choose` until the client's next reconnection attempt failed — 100 ms at first, backing off to a
+   * second while Redis stays away; the counted arms are left out instead.
    */
   private requireConnection(): void {
     if (this.redis.status !== 'ready') throw new Error(`Redis is not connected (${this.redis.status})`);

@@ -18,7 +18,7 @@ interface PendingWrite {
 
 /**
  * Group commit for the decision log. Decisions wait in a queue; a batch takes all of it (up to
- * `maxBatch`) in one INSERT, one transaction per round trip instead of one per request, and at most
+ * `maxBatch`) in one INSERT, one round trip per batch instead of one per request, and at most
  * `maxInFlight` batches commit at once. No timer adds latency when the load is light.
  */
 export class DecisionLogWriter {
