@@ -86,7 +86,7 @@ export class DecisionService {
       context: request.context,
       candidates,
       ineligible,
-      probabilities: Object.fromEntries(candidates.map((candidate, k) => [candidate, probabilities[k]!])),
+      probabilities: byArm(candidates, probabilities),
       arm,
       propensity: probabilities[chosen]!,
       seed,
@@ -95,8 +95,15 @@ export class DecisionService {
     };
     const result = await this.deps.log.write(record);
     if (result.status === 'existing') return toChooseResponse(result.decision, true);
-    return toChooseResponse({ ...record, activatedAt: null, reward: null, rewardSource: null, rewardedAt: null, learnedAt: null }, false);
+    return toChooseResponse(record, false);
   }
+}
+
+/** Arm id → probability. A plain loop: `Object.fromEntries` over pairs was 5 µs of a decision. */
+function byArm(candidates: readonly string[], probabilities: Float64Array): Record<string, number> {
+  const byId: Record<string, number> = {};
+  for (let k = 0; k < candidates.length; k++) byId[candidates[k]!] = probabilities[k]!;
+  return byId;
 }
 
 function encodeContext(encoder: { encode(context: Record<string, unknown>): Float64Array }, context: Record<string, unknown>): Float64Array {

@@ -1,7 +1,8 @@
 import type { ChooseResponse, DecisionView } from '../api/api-types.js';
-import type { DecisionRecord } from './decision-record.js';
+import type { DecisionRecord, NewDecision } from './decision-record.js';
 
-export function toChooseResponse(decision: DecisionRecord, replayed: boolean): ChooseResponse {
+/** The answer to `/choose`: what was decided, whether just now or earlier (`replayed`). */
+export function toChooseResponse(decision: NewDecision, replayed: boolean): ChooseResponse {
   return {
     decisionId: decision.id,
     arm: decision.arm,
