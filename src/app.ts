@@ -1,9 +1,9 @@
-import { isUtf8 } from 'node:buffer';
 import { hostname } from 'node:os';
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { RewardRequest, ChooseRequest } from './api/api-types.js';
 import { renderReferencePage } from './api/reference-page.js';
+import { jsonBody } from './api/json-body.js';
 import { securityHeaders } from './api/security-headers.js';
 import { createAdminRoutes, type AdminDeps } from './admin/admin-routes.js';
 import type { Auth } from './auth/auth-middleware.js';
@@ -48,20 +48,13 @@ export function createApp(deps: AppDeps): Express {
   // Every JSON answer is computed per request, and most are to POSTs: a SHA-1 ETag of each body bought
   // no revalidation and cost 3 % of `/choose`'s CPU. Static dashboard files keep theirs (express.static).
   app.disable('etag');
-  app.use(securityHeaders());
-  // Every route that takes a body needs a key, so an anonymous client never gets a body parsed.
-  app.use((req, res, next) => (SAFE_METHODS.has(req.method) ? next() : deps.auth.authenticate(req, res, next)));
-  app.use(express.json({ limit: deps.bodyLimitBytes, verify: rejectInvalidUtf8 }));
+  const headers = securityHeaders();
+  const jsonBodies = jsonBody(deps.bodyLimitBytes);
   const { allow, requireSurface } = deps.auth;
-  /** 403 when the key is limited to surfaces and the decision is on another; an unknown id is left to the handler. */
-  const requireDecisionSurface = async (res: Response, id: string) => {
-    if (!deps.auth.isSurfaceLimited(res)) return;
-    const decision = await deps.store.findById(id);
-    if (decision) requireSurface(res, decision.surface);
-  };
-  const referencePage = renderReferencePage(openApiDocument());
 
-  app.post('/choose', allow('decide'), validateBody('ChooseRequest'), async (req, res) => {
+  // `/choose` is on the render path of every surface, so its route comes first and carries its own
+  // middleware: it skips the app-wide chain below, where each layer is one more path match and hop.
+  app.post('/choose', headers, allow('decide'), jsonBodies, validateBody('ChooseRequest'), async (req, res) => {
     const request = req.body as ChooseRequest;
     requireSurface(res, request.surface);
     const stopTimer = deps.metrics.decisionSeconds.startTimer();
@@ -71,6 +64,18 @@ export function createApp(deps: AppDeps): Express {
     if (!response.replayed && response.arm !== null) deps.metrics.decisions.inc(labels);
     res.json(response);
   });
+
+  app.use(headers);
+  // Every route that takes a body needs a key, so an anonymous client never gets a body parsed.
+  app.use((req, res, next) => (SAFE_METHODS.has(req.method) ? next() : deps.auth.authenticate(req, res, next)));
+  app.use(jsonBodies);
+  /** 403 when the key is limited to surfaces and the decision is on another; an unknown id is left to the handler. */
+  const requireDecisionSurface = async (res: Response, id: string) => {
+    if (!deps.auth.isSurfaceLimited(res)) return;
+    const decision = await deps.store.findById(id);
+    if (decision) requireSurface(res, decision.surface);
+  };
+  const referencePage = renderReferencePage(openApiDocument());
 
   app.post('/reward', allow('decide'), validateBody('RewardRequest'), async (req, res) => {
     const { decisionId, reward } = req.body as RewardRequest;
@@ -161,14 +166,6 @@ export function createApp(deps: AppDeps): Express {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * body-parser would decode invalid UTF-8 to U+FFFD and carry on, so a unit id or event id with a bad
- * byte would be logged as a different string than the client sent. Refuse it instead.
- */
-function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string): void {
-  if (encoding.toLowerCase() === 'utf-8' && !isUtf8(body)) throw badRequest('invalid_utf8', 'The request body is not valid UTF-8');
-}
 
 /** Prometheus' scrape endpoint, on the API's port or on METRICS_PORT. */
 export function metricsHandler(metrics: Metrics): RequestHandler {
