@@ -34,6 +34,12 @@ const DATABASE = 'limelight_bench_http';
 const CONNECTIONS = 64;
 const WARMUP_S = 3;
 const RUN_S = 10;
+/**
+ * Full-speed runs of the three targets, in turn: the machine's speed drifts by tens of percent from
+ * minute to minute, so each target's figure is its median over rounds, and each round's ratio to the
+ * ceiling is taken between runs a few seconds apart.
+ */
+const ROUNDS = 3;
 const CONTEXTS = 1000;
 const LINUCB_ONLY = 'home-wide-linucb';
 /** Bounds (s) of the service's duration histogram at which the half-load run reports its own share. */
@@ -68,15 +74,23 @@ try {
   console.log('Postgres: one-row commits, back to back');
   const commits = await commitLatency(databaseUrl, 5);
 
-  console.log('service: warm-up, then full speed');
-  await closedLoop(choose(service.url), WARMUP_S, CONNECTIONS);
-  const serviceMax = await closedLoop(choose(service.url), RUN_S, CONNECTIONS);
-  console.log('service, LinUCB only: warm-up, then full speed');
-  await closedLoop(choose(service.url, LINUCB_ONLY), WARMUP_S, CONNECTIONS);
-  const linUcbMax = await closedLoop(choose(service.url, LINUCB_ONLY), RUN_S, CONNECTIONS);
-  console.log('bare Express: warm-up, then full speed');
-  await closedLoop(choose(bare.url), WARMUP_S, CONNECTIONS);
-  const bareMax = await closedLoop(choose(bare.url), RUN_S, CONNECTIONS);
+  const targets = { service: choose(service.url), linUcb: choose(service.url, LINUCB_ONLY), bare: choose(bare.url) };
+  for (const [name, target] of Object.entries(targets)) {
+    console.log(`${name}: warm-up`);
+    await closedLoop(target, WARMUP_S, CONNECTIONS);
+  }
+  const rounds: Array<Record<keyof typeof targets, Measurement>> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round} of ${ROUNDS}: service, LinUCB only, bare Express at full speed`);
+    rounds.push({
+      service: await closedLoop(targets.service, RUN_S, CONNECTIONS),
+      linUcb: await closedLoop(targets.linUcb, RUN_S, CONNECTIONS),
+      bare: await closedLoop(targets.bare, RUN_S, CONNECTIONS),
+    });
+  }
+  const serviceMax = medianRun(rounds.map((round) => round.service));
+  const linUcbMax = medianRun(rounds.map((round) => round.linUcb));
+  const bareMax = medianRun(rounds.map((round) => round.bare));
   console.log('both at half their maximum, evenly paced');
   const durationsBefore = await decisionDurations(service.url, headers);
   const serviceHalf = await openLoop(choose(service.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
@@ -96,11 +110,16 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
   await rm(policiesDir, { recursive: true });
+}
+
+/** The run with the median throughput. */
+function medianRun(runs: Measurement[]): Measurement {
+  return [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)]!;
 }
 
 /**
@@ -145,6 +164,7 @@ async function checkChoose(target: LoadTarget): Promise<void> {
 }
 
 function report(figures: {
+  rounds: Array<Record<'service' | 'linUcb' | 'bare', Measurement>>;
   serviceMax: Measurement;
   linUcbMax: Measurement;
   bareMax: Measurement;
@@ -155,7 +175,7 @@ function report(figures: {
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
+  const { rounds, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -178,7 +198,7 @@ function report(figures: {
     pinned
       ? '- pinning: `taskset` — each server (child process) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
-    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after a ${WARMUP_S} s warm-up; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
+    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
     'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',
@@ -194,6 +214,21 @@ function report(figures: {
         row('Postgres alone: one-row commit, back to back', commits, undefined),
         row('service under --cpu-prof', profiledMax, bareMax),
       ],
+    ),
+    '',
+    'Each round at full speed (req/s, and the ratio to the ceiling of the same round):',
+    '',
+    markdownTable(
+      ['round', 'service', 'LinUCB only', 'bare Express', 'service ÷ bare', 'LinUCB only ÷ bare'],
+      [true, true, true, true, true, true],
+      rounds.map((round, i) => [
+        String(i + 1),
+        round.service.rps.toFixed(0),
+        round.linUcb.rps.toFixed(0),
+        round.bare.rps.toFixed(0),
+        (round.service.rps / round.bare.rps).toFixed(3),
+        (round.linUcb.rps / round.bare.rps).toFixed(3),
+      ]),
     ),
     '',
     'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
