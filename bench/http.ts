@@ -24,7 +24,8 @@ import { canPin, startReplica, type ReplicaEnv, type ReplicaProcess } from '../s
 import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
 import { commitLatency } from './http/commit-latency.js';
-import { decisionDurations, sharesWithin } from './http/decision-durations.js';
+import { difference, readHistograms, sharesWithin, type HistogramReading } from './http/service-histograms.js';
+import { sharedCpuRun, type SharedRun } from './http/cpu-per-request.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -42,8 +43,10 @@ const RUN_S = 10;
 const ROUNDS = 3;
 const CONTEXTS = 1000;
 const LINUCB_ONLY = 'home-wide-linucb';
-/** Bounds (s) of the service's duration histogram at which the half-load run reports its own share. */
-const SERVER_BOUNDS_S = ['0.0025', '0.005', '0.01', '0.025', '0.05'];
+/** Bounds (s) of the service's duration histograms at which the half-load run reports their shares. */
+const SERVER_BOUNDS_S = ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05'];
+/** What the half-load run reads from the service's `/metrics` before and after: its time, its commits, its GC pauses. */
+const HISTOGRAMS = ['limelight_decision_duration_seconds', 'limelight_decision_log_batch_seconds', 'limelight_decision_log_batch_rows', 'nodejs_gc_duration_seconds'];
 /** The files of LinTS's sampled distribution, whose share of the profile the report adds up. */
 const LINTS_FILES = ['src/learners/lin-ts.ts', 'src/stats/normal-source.ts'];
 
@@ -88,13 +91,19 @@ try {
       bare: await closedLoop(targets.bare, RUN_S, CONNECTIONS),
     });
   }
+  console.log('service and bare Express at once on one CPU: CPU time per request');
+  const shared = {
+    service: await sharedCpuRun([{ pid: service.child.pid!, target: targets.service }, { pid: bare.child.pid!, target: targets.bare }], RUN_S, CONNECTIONS / 2),
+    linUcb: await sharedCpuRun([{ pid: service.child.pid!, target: targets.linUcb }, { pid: bare.child.pid!, target: targets.bare }], RUN_S, CONNECTIONS / 2),
+  };
   const serviceMax = medianRun(rounds.map((round) => round.service));
   const linUcbMax = medianRun(rounds.map((round) => round.linUcb));
   const bareMax = medianRun(rounds.map((round) => round.bare));
   console.log('both at half their maximum, evenly paced');
-  const durationsBefore = await decisionDurations(service.url, headers);
+  const before = await readHistograms(service.url, headers, HISTOGRAMS);
   const serviceHalf = await openLoop(choose(service.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
-  const serverSide = sharesWithin(durationsBefore, await decisionDurations(service.url, headers), SERVER_BOUNDS_S);
+  const after = await readHistograms(service.url, headers, HISTOGRAMS);
+  const serverSide = new Map(HISTOGRAMS.map((name) => [name, difference(before.get(name)!, after.get(name)!)]));
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);
@@ -110,11 +119,46 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
   await rm(policiesDir, { recursive: true });
+}
+
+/** The CPU time per request of the service and the ceiling when both share CPU 0 at once. */
+function sharedCpuLines(shared: Record<'service' | 'linUcb', SharedRun[] | undefined>): string[] {
+  if (!shared.service || !shared.linUcb) return ['(CPU time per request: not measured, `/proc` is not available.)', ''];
+  const line = (label: string, [service, bare]: SharedRun[]) =>
+    `- ${label}: ${service!.cpuMicros.toFixed(0)} µs against ${bare!.cpuMicros.toFixed(0)} µs for bare Express, so **${((100 * bare!.cpuMicros) / service!.cpuMicros).toFixed(1)} % of the ceiling** (${service!.measurement.rps.toFixed(0)} and ${bare!.measurement.rps.toFixed(0)} req/s while sharing the CPU);`;
+  return [
+    `The same ratio measured another way (\`bench/http/cpu-per-request.ts\`): the service and bare Express take the full-speed load at the same time, ${CONNECTIONS / 2} connections each, both on CPU 0, for ${RUN_S} s; each one's CPU time per answered request (from \`/proc\`), whose ratio is what the ceiling allows. Both see the same CPU speed, however it drifts, so this ratio moves little from run to run where the sequential rounds above do:`,
+    '',
+    line('service', shared.service),
+    line('LinUCB only', shared.linUcb),
+    '',
+  ];
+}
+
+/** What the service's own histograms recorded during the half-load run, as sentences. */
+function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measurement): string[] {
+  const shares = (name: string) =>
+    sharesWithin(serverSide.get(name)!, SERVER_BOUNDS_S)
+      .map(([bound, share]) => `${(100 * share).toFixed(1)} % within ${Number(bound) * 1000} ms`)
+      .join(', ');
+  const batches = serverSide.get('limelight_decision_log_batch_seconds')!;
+  const rows = serverSide.get('limelight_decision_log_batch_rows')!;
+  const gc = serverSide.get('nodejs_gc_duration_seconds')!;
+  const [within10] = sharesWithin(gc, ['0.01']);
+  return [
+    `Inside the service at half load (its own histograms, read from \`/metrics\` before and after the run):`,
+    '',
+    `- **a decision** (\`limelight_decision_duration_seconds\`: from the handler's start to the answer, the log commit included): ${shares('limelight_decision_duration_seconds')};`,
+    `- **a group commit** (\`limelight_decision_log_batch_seconds\`: the INSERT's round trip; ${batches.count} batches of ${(rows.sum / Math.max(1, rows.count)).toFixed(1)} rows on average): ${shares('limelight_decision_log_batch_seconds')};`,
+    `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${RUN_S} s (${((100 * gc.sum) / RUN_S).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
+    '',
+    'What the half-load row adds to the decision times is outside the handler: the middleware before it (auth, body parsing, validation), the network stack and the load generator, which is one Node.js process (the bare Express row at half load shows its share).',
+  ];
 }
 
 /** The run with the median throughput. */
@@ -165,17 +209,18 @@ async function checkChoose(target: LoadTarget): Promise<void> {
 
 function report(figures: {
   rounds: Array<Record<'service' | 'linUcb' | 'bare', Measurement>>;
+  shared: Record<'service' | 'linUcb', SharedRun[] | undefined>;
   serviceMax: Measurement;
   linUcbMax: Measurement;
   bareMax: Measurement;
   serviceHalf: Measurement;
-  serverSide: Array<[string, number]>;
+  serverSide: Map<string, HistogramReading>;
   bareHalf: Measurement;
   commits: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -231,11 +276,10 @@ function report(figures: {
       ]),
     ),
     '',
+    ...sharedCpuLines(shared),
     'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
     '',
-    `The service's own time at half load (its \`limelight_decision_duration_seconds\` histogram, from the handler's start to the answer, the log commit included; read from \`/metrics\` before and after the run): ${serverSide
-      .map(([bound, share]) => `${(100 * share).toFixed(1)} % within ${Number(bound) * 1000} ms`)
-      .join(', ')}. What the half-load row adds to these is outside the handler: the middleware before it (auth, body parsing, validation), the network stack and the load generator, which is one Node.js process (the bare Express row at half load shows its share).`,
+    ...halfLoadInside(serverSide, serviceHalf),
     '',
     'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays.',
     '',

@@ -93,9 +93,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     for (const model of models.all()) await restoreModel(model, store, modelStore, now());
   }
   await (recovery ? recovery.refresh() : models.refresh());
-  const log = new DecisionLogWriter(store);
-  const campaigns = await createCampaigns({ surfaces, database, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, now });
   const metrics = new Metrics(() => log.queueDepth);
+  const log = new DecisionLogWriter(store, {
+    onCommitted: (rows, seconds) => {
+      metrics.logBatchRows.observe(rows);
+      metrics.logBatchSeconds.observe(seconds);
+    },
+  });
+  const campaigns = await createCampaigns({ surfaces, database, redisUrl: config.redisUrl, redisKeyPrefix: config.redisKeyPrefix, now });
   const learner = new DecisionLearner({
     models,
     modelStore,

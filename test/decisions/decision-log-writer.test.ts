@@ -17,7 +17,8 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
   afterAll(() => test.drop());
 
   it('commits concurrent writes in few statements and resolves each with its own result', async () => {
-    const writer = new DecisionLogWriter(store, 100);
+    const committed: Array<{ rows: number; seconds: number }> = [];
+    const writer = new DecisionLogWriter(store, { maxBatch: 100, onCommitted: (rows, seconds) => committed.push({ rows, seconds }) });
     const records = Array.from({ length: 250 }, () => newDecision({ surface: 'group-commit' }));
     const before = { statements: counting.statements, transactions: counting.transactions };
 
@@ -29,6 +30,8 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
     // Written in the same tick: batches of 100, 100 and 50, each one INSERT (no event ids, so no transaction).
     expect(counting.statements - before.statements).toBe(3);
     expect(counting.transactions - before.transactions).toBe(0);
+    expect(committed.map(({ rows }) => rows)).toEqual([100, 100, 50]);
+    for (const { seconds } of committed) expect(seconds).toBeGreaterThan(0);
     expect(writer.queueDepth).toBe(0);
     expect(await store.findById(records[249]!.id)).toMatchObject({ surface: 'group-commit' });
   });
@@ -94,7 +97,8 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
   });
 
   it('rejects the callers of a failed batch and carries on with the next one', async () => {
-    const writer = new DecisionLogWriter(store);
+    const committed: number[] = [];
+    const writer = new DecisionLogWriter(store, { onCommitted: (rows) => committed.push(rows) });
     const good = newDecision({ surface: 'failing' });
     const invalid = newDecision({ surface: 'failing', propensity: 1.5 });
     const failed = [writer.write(good), writer.write(invalid)];
@@ -104,6 +108,8 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
 
     const retried = await writer.write(good);
     expect(retried).toEqual({ status: 'inserted', id: good.id });
+    // Only the batch that committed is reported.
+    expect(committed).toEqual([1]);
   });
 
   it('drains on close and refuses writes afterwards', async () => {

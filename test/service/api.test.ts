@@ -340,12 +340,14 @@ describe.each(serviceBackends())('the HTTP API on the %s backend', (backend) => 
       expect(ready.body).toEqual({ ready: true, checks: { database: true, modelStore: true } });
     });
 
-    it('exposes the decision latency and the log queue depth to Prometheus', async () => {
+    it('exposes the decision latency, the group commits and the log queue depth to Prometheus', async () => {
       await choose({ surface: 'browse', context: { hour_of_day: 3 } });
       const response = await api().get('/metrics').expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.text).toMatch(/^limelight_decision_duration_seconds_count\{surface="browse",policy="[a-z]+"\} [1-9]/m);
       expect(response.text).toMatch(/^limelight_decision_log_queue_depth 0$/m);
+      expect(response.text).toMatch(/^limelight_decision_log_batch_seconds_count [1-9]/m);
+      expect(response.text).toMatch(/^limelight_decision_log_batch_rows_sum [1-9]/m);
     });
 
     it('serves its contract as JSON and as an HTML page', async () => {
