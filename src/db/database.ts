@@ -4,9 +4,18 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection under this name and reuse its plan: for a hot statement
+   * whose text never changes. Planning the decision log's INSERT (a partitioned table) took as long
+   * as running it. Embedded PGlite ignores it.
+   */
+  preparedAs?: string;
+}
+
 /** What a store may run: on the database, or inside one of its transactions. */
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Runs a script of several statements; it takes no parameters. */
   exec(sqlScript: string): Promise<void>;
 }

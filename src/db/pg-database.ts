@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { Database, Queryable, QueryOptions, QueryResult } from './database.js';
 
 const INT8_OID = 20;
 
@@ -32,8 +32,8 @@ export class PgDatabase implements Database {
     if (onIdleError) this.pool.on('error', onIdleError);
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    return runQuery<R>(this.pool, sql, params);
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>> {
+    return runQuery<R>(this.pool, sql, params, options);
   }
 
   async exec(sqlScript: string): Promise<void> {
@@ -55,7 +55,7 @@ export class PgDatabase implements Database {
     try {
       await client.query('BEGIN');
       const result = await fn({
-        query: <R>(sql: string, params?: readonly unknown[]) => runQuery<R>(client, sql, params),
+        query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) => runQuery<R>(client, sql, params, options),
         exec: async (sqlScript: string) => {
           await client.query(sqlScript);
         },
@@ -84,7 +84,11 @@ async function runQuery<R>(
   target: pg.Pool | pg.PoolClient,
   sql: string,
   params: readonly unknown[] | undefined,
+  options: QueryOptions | undefined,
 ): Promise<QueryResult<R>> {
-  const result = await target.query(sql, params ? [...params] : undefined);
+  const values = params ? [...params] : undefined;
+  const result = await (options?.preparedAs === undefined
+    ? target.query(sql, values)
+    : target.query({ name: options.preparedAs, text: sql, ...(values ? { values } : {}) }));
   return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
 }

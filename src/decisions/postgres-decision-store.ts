@@ -13,6 +13,9 @@ import type {
   RewardResult,
 } from './decision-store.js';
 
+/** The log's INSERT, on every `/choose`: prepared once per connection (`QueryOptions.preparedAs`). */
+const INSERT_DECISIONS = { preparedAs: 'limelight_insert_decisions' };
+
 /** A decision counts for learning (and for default rewards) unless it is deferred and not yet activated. */
 const LEARNABLE = '(NOT deferred OR activated_at IS NOT NULL)';
 
@@ -29,7 +32,7 @@ export class PostgresDecisionStore implements DecisionStore {
     if (records.length === 0) return [];
     if (records.every((record) => record.eventId === null)) {
       // One statement is atomic on its own: no transaction, so one round trip instead of three.
-      await this.db.query(INSERT_DECISIONS_SQL, [JSON.stringify(records.map(toNewDecisionRow))]);
+      await this.db.query(INSERT_DECISIONS_SQL, [JSON.stringify(records.map(toNewDecisionRow))], INSERT_DECISIONS);
       return records.map((record) => ({ status: 'inserted', id: record.id }));
     }
     return this.db.transaction(async (tx) => {
@@ -37,7 +40,7 @@ export class PostgresDecisionStore implements DecisionStore {
       const fresh = new Set(
         records.filter((record) => record.eventId === null || claimed.has(record.id.toLowerCase())),
       );
-      if (fresh.size > 0) await tx.query(INSERT_DECISIONS_SQL, [JSON.stringify([...fresh].map(toNewDecisionRow))]);
+      if (fresh.size > 0) await tx.query(INSERT_DECISIONS_SQL, [JSON.stringify([...fresh].map(toNewDecisionRow))], INSERT_DECISIONS);
       const earlier = await findEarlierDecisions(tx, records.filter((record) => !fresh.has(record)));
       return records.map((record): InsertResult => {
         if (fresh.has(record)) return { status: 'inserted', id: record.id };

@@ -44,4 +44,15 @@ describe.each(testBackends())('Database on %s', (backend) => {
     const { rows } = await test.db.query<{ n: number }>('SELECT n FROM transaction_probe');
     expect(rows).toEqual([{ n: 1 }]);
   });
+
+  it('prepares a statement once per connection when asked to (Postgres; PGlite runs it unprepared)', async () => {
+    const { sums, prepared } = await test.db.transaction(async (tx) => {
+      const first = await tx.query<{ n: number }>('SELECT $1::int + 1 AS n', [1], { preparedAs: 'probe_plus_one' });
+      const second = await tx.query<{ n: number }>('SELECT $1::int + 1 AS n', [41], { preparedAs: 'probe_plus_one' });
+      const statements = await tx.query<{ count: number }>("SELECT count(*) AS count FROM pg_prepared_statements WHERE name = 'probe_plus_one'");
+      return { sums: [first.rows[0]!.n, second.rows[0]!.n], prepared: statements.rows[0]!.count };
+    });
+    expect(sums).toEqual([2, 42]);
+    expect(prepared).toBe(backend === 'postgres' ? 1 : 0);
+  });
 });

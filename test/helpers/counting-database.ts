@@ -7,9 +7,9 @@ export class CountingDatabase implements Database {
 
   constructor(private readonly inner: Database) {}
 
-  query: Queryable['query'] = (sql, params) => {
+  query: Queryable['query'] = (sql, params, options) => {
     this.statements++;
-    return this.inner.query(sql, params);
+    return this.inner.query(sql, params, options);
   };
 
   exec = (sqlScript: string): Promise<void> => {
@@ -21,9 +21,9 @@ export class CountingDatabase implements Database {
     this.transactions++;
     return this.inner.transaction((tx) =>
       fn({
-        query: (sql, params) => {
+        query: (sql, params, options) => {
           this.statements++;
-          return tx.query(sql, params);
+          return tx.query(sql, params, options);
         },
         exec: (sqlScript) => {
           this.statements++;
