@@ -7,10 +7,11 @@
  *
  * Each server runs in a child process and the load generator runs here, so it never shares the server's
  * event loop; with `taskset` and two CPUs or more, the servers are pinned to CPU 0 and this process to
- * CPU 1. Every run is bounded in time: a warm-up, a closed-loop run at full speed (the maximum), then an
- * evenly paced open-loop run at half that maximum; then a fresh service under `--cpu-prof`
- * takes the full-speed load once more, and the profile (written to a temporary directory) is summarised
- * by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
+ * CPU 1. Every run is bounded in time: a warm-up per target, rounds of closed-loop runs at full speed
+ * (the maximum, each target's median), the service and the ceiling at full speed at once on one CPU (CPU
+ * time per request), then evenly paced open-loop runs at half the maximum, with the service's own
+ * histograms read around its run; then a fresh service under `--cpu-prof` takes the full-speed load
+ * once more, and the profile (written to a temporary directory) is summarised by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -105,6 +106,8 @@ try {
   const after = await readHistograms(service.url, headers, HISTOGRAMS);
   const serverSide = new Map(HISTOGRAMS.map((name) => [name, difference(before.get(name)!, after.get(name)!)]));
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
+  // The same arrivals as the service's half-load run: what this machine and generator give a bare handler at that rate.
+  const bareAtServiceHalf = await openLoop(choose(bare.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);
 
@@ -119,7 +122,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -216,11 +219,12 @@ function report(figures: {
   serviceHalf: Measurement;
   serverSide: Map<string, HistogramReading>;
   bareHalf: Measurement;
+  bareAtServiceHalf: Measurement;
   commits: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -256,6 +260,7 @@ function report(figures: {
         row('bare Express (ceiling)', bareMax, undefined),
         row('service, half load', serviceHalf, undefined),
         row('bare Express, half load', bareHalf, undefined),
+        row('bare Express, the service\'s half load', bareAtServiceHalf, undefined),
         row('Postgres alone: one-row commit, back to back', commits, undefined),
         row('service under --cpu-prof', profiledMax, bareMax),
       ],
@@ -281,7 +286,7 @@ function report(figures: {
     '',
     ...halfLoadInside(serverSide, serviceHalf),
     '',
-    'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays.',
+    'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays. The paced requests go out on raw keep-alive sockets (`bench/http/raw-connection.ts`), which cost the generator a fraction of `http.request`; the due ones leave each millisecond, so a latency includes up to a millisecond of the generator\'s timer. The row "bare Express, the service\'s half load" is the floor for the service\'s half-load row: the same arrivals, answered by a handler that does nothing, on this machine with this generator.',
     '',
     `Where the time goes (service under \`--cpu-prof\`, the same full-speed load, start-up included; idle ${(100 * profile.idleShare).toFixed(1)} % of samples). Top self-time frames, as a share of non-idle samples:`,
     '',

@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import autocannon, { type Result } from 'autocannon';
+import { postRequest, RawConnection } from './raw-connection.js';
 
 /** What one bounded load run measured. Latencies in ms, of 2xx answers only. */
 export interface Measurement {
@@ -57,46 +57,55 @@ export function closedLoop(target: LoadTarget, seconds: number, connections: num
 
 /**
  * An open loop at a fixed rate: request i is due at start + i/rate, evenly spaced, whether or not
- * earlier ones were answered, over at most `connections` keep-alive sockets (further requests queue for
- * a socket). Each latency runs from the request's due time, not from when it could be sent, so a stall
- * of the server counts in full for every request it delays (no coordinated omission).
+ * earlier ones were answered, over `connections` keep-alive sockets opened beforehand (a request due
+ * while every socket is busy waits for one). Each latency runs from the request's due time, not from
+ * when it could be sent, so a stall of the server counts in full for every request it delays (no
+ * coordinated omission). Requests go out on `RawConnection`s, the due ones each millisecond, so a
+ * latency includes up to a millisecond of the generator's timer.
  */
 export async function openLoop(target: LoadTarget, seconds: number, rate: number, connections: number): Promise<Measurement> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const { hostname, port } = new URL(target.url);
+  const requests = target.bodies.map((body) => postRequest(`${hostname}:${port}`, target.path, target.headers, body));
+  const pool = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(hostname, Number(port))));
+  const idle = [...pool];
+  const waiting: number[] = [];
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
+  let settled = 0;
   const total = Math.round(seconds * rate);
-  const answered: Array<Promise<void>> = [];
   const start = performance.now();
-  const send = (i: number) =>
-    new Promise<void>((resolve) => {
-      const due = start + (1000 * i) / rate;
-      const body = target.bodies[i % target.bodies.length]!;
-      const req = request({ agent, hostname, port, path: target.path, method: 'POST', headers: { ...target.headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - due);
-          else non2xx++;
-          resolve();
-        });
-      });
-      req.on('error', () => {
+  const dueAt = (i: number) => start + (1000 * i) / rate;
+  let allSettled = () => {};
+  const finished = new Promise<void>((resolve) => (allSettled = resolve));
+  const send = (connection: RawConnection, i: number) => {
+    connection.request(requests[i % requests.length]!).then(
+      (status) => {
+        if (status >= 200 && status < 300) latencies.push(performance.now() - dueAt(i));
+        else non2xx++;
+        const next = waiting.shift();
+        if (next === undefined) idle.push(connection);
+        else send(connection, next);
+        if (++settled === total) allSettled();
+      },
+      () => {
         errors++;
-        resolve();
-      });
-      req.end(body);
-    });
+        if (++settled === total) allSettled();
+      },
+    );
+  };
   for (let i = 0; i < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-    for (; i < due; i++) answered.push(send(i));
+    for (; i < due; i++) {
+      const connection = idle.pop();
+      if (connection === undefined) waiting.push(i);
+      else send(connection, i);
+    }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  await Promise.all(answered);
+  await finished;
   const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
+  for (const connection of pool) connection.close();
   return measurement(rate, total / elapsed, latencies, non2xx, errors);
 }
 
