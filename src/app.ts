@@ -11,7 +11,7 @@ import { openApiDocument, validateBody, validateSchema } from './api/schema-vali
 import type { DecisionService } from './decisions/decision-service.js';
 import type { DecisionStore } from './decisions/decision-store.js';
 import { toDecisionView } from './decisions/decision-views.js';
-import { badRequest, errorHandler, notFound, notFoundHandler } from './errors.js';
+import { errorHandler, notFound, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { RewardService } from './rewards/reward-service.js';
 import type { SurfaceCatalog } from './surfaces/surface-catalog.js';

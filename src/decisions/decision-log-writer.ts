@@ -89,8 +89,10 @@ export class DecisionLogWriter {
       try {
         const started = performance.now();
         const results = await this.store.insertMany(batch.map((write) => write.record));
-        this.onCommitted(batch.length, (performance.now() - started) / 1000);
+        const seconds = (performance.now() - started) / 1000;
         batch.forEach((write, i) => write.resolve(results[i]!));
+        // After the answers: an observer that throws cannot fail writes that committed.
+        this.onCommitted(batch.length, seconds);
       } catch (error) {
         for (const write of batch) write.reject(error);
       } finally {

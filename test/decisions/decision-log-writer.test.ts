@@ -112,6 +112,16 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
     expect(committed).toEqual([1]);
   });
 
+  it('answers the writes of a committed batch even when its observer throws', async () => {
+    const writer = new DecisionLogWriter(store, {
+      onCommitted: () => {
+        throw new Error('observer failed');
+      },
+    });
+    const record = newDecision({ surface: 'observed' });
+    await expect(writer.write(record)).resolves.toEqual({ status: 'inserted', id: record.id });
+  });
+
   it('drains on close and refuses writes afterwards', async () => {
     const writer = new DecisionLogWriter(store);
     const records = Array.from({ length: 10 }, () => newDecision({ surface: 'closing' }));
