@@ -68,6 +68,7 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   const requests = target.bodies.map((body) => postRequest(`${hostname}:${port}`, target.path, target.headers, body));
   const pool = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(hostname, Number(port))));
   const idle = [...pool];
+  let alive = pool.length;
   const waiting: number[] = [];
   const latencies: number[] = [];
   let non2xx = 0;
@@ -89,16 +90,23 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
         if (++settled === total) allSettled();
       },
       () => {
-        errors++;
-        if (++settled === total) allSettled();
+        // The connection is gone: once none is left, the requests waiting for one fail too, so the run ends.
+        alive--;
+        fail(alive === 0 ? [i, ...waiting.splice(0)] : [i]);
       },
     );
+  };
+  const fail = (failed: readonly number[]) => {
+    errors += failed.length;
+    settled += failed.length;
+    if (settled === total) allSettled();
   };
   for (let i = 0; i < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
     for (; i < due; i++) {
       const connection = idle.pop();
-      if (connection === undefined) waiting.push(i);
+      if (alive === 0) fail([i]);
+      else if (connection === undefined) waiting.push(i);
       else send(connection, i);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
