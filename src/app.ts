@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import express, { type Express, type RequestHandler, type Response } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { RewardRequest, ChooseRequest } from './api/api-types.js';
+import type { RewardRequest } from './api/api-types.js';
 import { renderReferencePage } from './api/reference-page.js';
-import { jsonBody } from './api/json-body.js';
+import { jsonBody, jsonBodyReader } from './api/json-body.js';
 import { securityHeaders } from './api/security-headers.js';
 import { createAdminRoutes, type AdminDeps } from './admin/admin-routes.js';
 import type { Auth } from './auth/auth-middleware.js';
@@ -11,6 +12,7 @@ import { openApiDocument, validateBody, validateSchema } from './api/schema-vali
 import type { DecisionService } from './decisions/decision-service.js';
 import type { DecisionStore } from './decisions/decision-store.js';
 import { toDecisionView } from './decisions/decision-views.js';
+import { chooseRoute, isChooseRequest } from './choose-route.js';
 import { errorHandler, notFound, notFoundHandler } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { RewardService } from './rewards/reward-service.js';
@@ -41,34 +43,25 @@ export interface AppDeps {
   readiness: () => Promise<{ database: boolean; modelStore: boolean }>;
 }
 
-/** The Express app, without listening: tests drive it directly and `main` puts it on a port. */
-export function createApp(deps: AppDeps): Express {
+/**
+ * The service's request listener, without listening: `POST /choose` on its own route (`chooseRoute`),
+ * every other request on the Express app.
+ */
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   // Every JSON answer is computed per request, and most are to POSTs: a SHA-1 ETag of each body bought
   // no revalidation and cost 3 % of `/choose`'s CPU. Static dashboard files keep theirs (express.static).
   app.disable('etag');
   const headers = securityHeaders();
-  const jsonBodies = jsonBody(deps.bodyLimitBytes);
+  const readBody = jsonBodyReader(deps.bodyLimitBytes);
   const { allow, requireSurface } = deps.auth;
-
-  // `/choose` is on the render path of every surface, so its route comes first and carries its own
-  // middleware: it skips the app-wide chain below, where each layer is one more path match and hop.
-  app.post('/choose', headers, allow('decide'), jsonBodies, validateBody('ChooseRequest'), async (req, res) => {
-    const request = req.body as ChooseRequest;
-    requireSurface(res, request.surface);
-    const stopTimer = deps.metrics.decisionSeconds.startTimer();
-    const response = await deps.decisions.choose(request);
-    const labels = { surface: request.surface, policy: response.policy };
-    stopTimer(labels);
-    if (!response.replayed && response.arm !== null) deps.metrics.decisions.inc(labels);
-    res.json(response);
-  });
+  const choose = chooseRoute({ ...deps, readBody });
 
   app.use(headers);
   // Every route that takes a body needs a key, so an anonymous client never gets a body parsed.
   app.use((req, res, next) => (SAFE_METHODS.has(req.method) ? next() : deps.auth.authenticate(req, res, next)));
-  app.use(jsonBodies);
+  app.use(jsonBody(readBody));
   /** 403 when the key is limited to surfaces and the decision is on another; an unknown id is left to the handler. */
   const requireDecisionSurface = async (res: Response, id: string) => {
     if (!deps.auth.isSurfaceLimited(res)) return;
@@ -162,7 +155,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler({ onInternalError: (error, req) => deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed') }));
-  return app;
+  return (req, res) => (isChooseRequest(req) ? choose(req, res) : app(req, res));
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

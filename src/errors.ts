@@ -82,10 +82,29 @@ export interface ErrorHandlerOptions {
   onInternalError?: (error: unknown, req: Request) => void;
 }
 
+/** What an error answers: its status, the headers its status calls for, and the JSON body. */
+export interface ErrorResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: ErrorBody;
+  /** Not operational (a bug or an unexpected failure) or a 5xx: to be logged. */
+  logged: boolean;
+}
+
 /**
- * Renders every error as `{error: {code, message, details}}`. Unknown errors become a 500 with a
- * generic message: their text and stack may reveal internals and are for the log only.
+ * Every error as `{error: {code, message, details}}`. Unknown errors become a 500 with a generic
+ * message: their text and stack may reveal internals and are for the log only.
  */
+export function errorResponse(error: unknown): ErrorResponse {
+  const appError = toAppError(error);
+  if (appError === undefined) {
+    return { status: 500, headers: {}, body: { error: { code: 'internal_error', message: 'Internal server error', details: [] } }, logged: true };
+  }
+  const { status, code, message, details, headers } = appError;
+  return { status, headers, body: { error: { code, message, details: [...details] } }, logged: status >= 500 };
+}
+
+/** `errorResponse` as Express's error middleware. */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     // Once the body has started, the status line is gone; only Express can abort the response.
@@ -93,16 +112,9 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       next(error);
       return;
     }
-    const appError = toAppError(error);
-    if (appError === undefined || appError.status >= 500) options.onInternalError?.(error, req);
-    const { status, code, message, details } = appError ?? {
-      status: 500,
-      code: 'internal_error',
-      message: 'Internal server error',
-      details: [],
-    };
-    const body: ErrorBody = { error: { code, message, details: [...details] } };
-    if (appError !== undefined) res.set(appError.headers);
+    const { status, headers, body, logged } = errorResponse(error);
+    if (logged) options.onInternalError?.(error, req);
+    res.set(headers);
     res.status(status).json(body);
   };
 }

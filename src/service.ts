@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -196,9 +196,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   };
 }
 
-function listen(app: express.Express, port: number): Promise<Server> {
+function listen(listener: RequestListener, port: number): Promise<Server> {
   return new Promise<Server>((resolve) => {
-    const listening = app.listen(port, () => resolve(listening));
+    const listening = createServer(listener).listen(port, () => resolve(listening));
   });
 }
 

@@ -89,12 +89,20 @@ export function validateSchema<K extends SchemaName>(name: K, value: unknown): S
   return value as Schemas[K];
 }
 
+/**
+ * `validateSchema` for one schema, compiled now, while the app is assembled: a broken schema fails
+ * start-up, not the first request.
+ */
+export function schemaValidator<K extends SchemaName>(name: K): (value: unknown) => Schemas[K] {
+  validatorFor(name);
+  return (value) => validateSchema(name, value);
+}
+
 /** Rejects a request whose JSON body does not match the named schema, before the handler runs. */
 export function validateBody(name: SchemaName): RequestHandler {
-  // Compiled now, while the app is assembled: a broken schema fails start-up, not the first request.
-  validatorFor(name);
+  const validate = schemaValidator(name);
   return (req, _res, next) => {
-    validateSchema(name, req.body);
+    validate(req.body);
     next();
   };
 }

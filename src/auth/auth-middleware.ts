@@ -8,6 +8,13 @@ import type { TokenBucketLimiter } from './token-bucket-limiter.js';
 const BEARER = /^Bearer +([\x21-\x7e]{1,512})$/i;
 
 export interface Auth {
+  /**
+   * The principal of an `Authorization` header value that may act with `scope`: for routes served
+   * outside Express (`/choose`). @throws AppError 401 without a valid key, 429 over its rate, 403 without the scope.
+   */
+  authorize(header: string | undefined, scope: Scope): Promise<Principal>;
+  /** 403 unless `principal` may act on `surface`. */
+  checkSurface(principal: Principal, surface: string): void;
   /** Resolves the request's key into its principal (401 without a valid one, 429 over its rate). */
   authenticate: RequestHandler;
   /** `authenticate`, then 403 unless the key has `scope`. Typed for the route paths' named parameters. */
@@ -19,10 +26,9 @@ export interface Auth {
 }
 
 export function createAuth({ keys, limiter }: { keys: ApiKeyService; limiter: TokenBucketLimiter }): Auth {
-  const principalOf = (res: Response): Principal | undefined => res.locals['principal'] as Principal | undefined;
+  const resolved = (res: Response): Principal | undefined => res.locals['principal'] as Principal | undefined;
 
-  async function resolve(header: string | undefined, res: Response): Promise<void> {
-    if (principalOf(res) !== undefined) return;
+  async function principalOf(header: string | undefined): Promise<Principal> {
     if (header === undefined) throw unauthorized('An API key is required: Authorization: Bearer <key>');
     const key = BEARER.exec(header)?.[1];
     if (key === undefined) throw unauthorized('The Authorization header must be "Bearer <key>"', 'Bearer realm="limelight", error="invalid_request"');
@@ -30,26 +36,43 @@ export function createAuth({ keys, limiter }: { keys: ApiKeyService; limiter: To
     if (principal === undefined) throw unauthorized('The API key is unknown or revoked', 'Bearer realm="limelight", error="invalid_token"');
     const taken = limiter.take(principal.id);
     if (!taken.allowed) throw rateLimited(taken.retryAfterSeconds);
+    return principal;
+  }
+
+  function checkScope(principal: Principal, scope: Scope): Principal {
+    if (!principal.scopes.has(scope)) throw forbidden(`This API key does not have the "${scope}" scope`);
+    return principal;
+  }
+
+  function checkSurface(principal: Principal, surface: string): void {
+    if (principal.surfaces !== null && !principal.surfaces.has(surface)) {
+      throw forbidden(`This API key may not act on surface "${surface}"`);
+    }
+  }
+
+  /** The request's principal, resolved once per request and kept in `res.locals`. */
+  async function resolve(header: string | undefined, res: Response): Promise<Principal> {
+    const principal = resolved(res) ?? (await principalOf(header));
     res.locals['principal'] = principal;
+    return principal;
   }
 
   return {
+    authorize: async (header, scope) => checkScope(await principalOf(header), scope),
+    checkSurface,
     authenticate: async (req, res, next) => {
       await resolve(req.get('authorization'), res);
       next();
     },
     allow: (scope) => async (req, res, next) => {
-      await resolve(req.get('authorization'), res);
-      if (!principalOf(res)!.scopes.has(scope)) throw forbidden(`This API key does not have the "${scope}" scope`);
+      checkScope(await resolve(req.get('authorization'), res), scope);
       next();
     },
     requireSurface(res, surface) {
-      const principal = principalOf(res);
+      const principal = resolved(res);
       if (principal === undefined) throw new Error('requireSurface before authentication');
-      if (principal.surfaces !== null && !principal.surfaces.has(surface)) {
-        throw forbidden(`This API key may not act on surface "${surface}"`);
-      }
+      checkSurface(principal, surface);
     },
-    isSurfaceLimited: (res) => principalOf(res)?.surfaces != null,
+    isSurfaceLimited: (res) => resolved(res)?.surfaces != null,
   };
 }

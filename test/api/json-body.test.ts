@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody } from '../../src/api/json-body.js';
+import { jsonBody, jsonBodyReader } from '../../src/api/json-body.js';
 import { errorHandler } from '../../src/errors.js';
 
 /** Echoes the parsed body, and whether one was parsed at all. */
 function echoApp(limitBytes = 1024) {
   const app = express();
-  app.use(jsonBody(limitBytes));
+  app.use(jsonBody(jsonBodyReader(limitBytes)));
   app.post('/echo', (req, res) => {
     res.json({ parsed: req.body !== undefined, body: req.body as unknown });
   });
