@@ -193,6 +193,15 @@ describe.each(serviceBackends())('the HTTP API on the %s backend', (backend) => 
       expectError(await api().get('/nowhere'), 404, 'route_not_found');
     });
 
+    it('routes /choose as Express would: other methods are unknown, a trailing slash and a query string are not', async () => {
+      expectError(await api().get('/choose'), 404, 'route_not_found');
+      for (const path of ['/choose/', '/choose?trace=1']) {
+        const response = await api().post(path).send({ surface: 'home', context: HOME_CONTEXT });
+        expect(response.status).toBe(200);
+        expect(typeof response.body.arm).toBe('string');
+      }
+    });
+
     it('refuses a malformed decision id in a path with 400', async () => {
       expectError(await api().get('/decisions/not-a-uuid'), 400, 'invalid_request');
     });
