@@ -15,11 +15,11 @@ import { LinearLearner } from './linear-learner.js';
  * one normal per arm instead of a d-dimensional draw, and the action distribution is the Monte Carlo
  * estimate over M such draws — the fraction of draws in which each arm scores highest, with standard
  * error √(p(1 − p)/M) — from which `decide` then samples the arm. The M·K normals come from a
- * `NormalSource` seeded by the decision's generator, and each draw's argmax is taken as it is made, so
- * no M×K matrix is allocated.
+ * `NormalSource` seeded by the decision's generator, filled into one buffer that the learner keeps.
  */
 export class LinTs extends LinearLearner {
   readonly kind = 'lints' as const;
+  private normalBuffer = new Float64Array(0);
 
   constructor(
     dimension: number,
@@ -44,14 +44,14 @@ export class LinTs extends LinearLearner {
       means[k] = dot(posterior.mean(), context);
       deviations[k] = this.v * Math.sqrt(posterior.quadraticForm(context));
     });
-    const normals = new NormalSource(random);
+    const normals = new NormalSource(random).fill(this.normalsFor(this.draws * count));
     const wins = new Float64Array(count);
-    for (let m = 0; m < this.draws; m++) {
+    for (let m = 0, i = 0; m < this.draws; m++) {
       // A tie (probability zero, but floating point) goes to the lowest index.
       let best = 0;
       let bestScore = -Infinity;
-      for (let k = 0; k < count; k++) {
-        const score = means[k]! + deviations[k]! * normals.next();
+      for (let k = 0; k < count; k++, i++) {
+        const score = means[k]! + deviations[k]! * normals[i]!;
         if (score > bestScore) {
           best = k;
           bestScore = score;
@@ -60,5 +60,11 @@ export class LinTs extends LinearLearner {
       wins[best]! += 1;
     }
     return wins.map((won) => won / this.draws);
+  }
+
+  /** A buffer of `length` draws, kept between decisions, so that a decision allocates no M·K array. */
+  private normalsFor(length: number): Float64Array {
+    if (this.normalBuffer.length < length) this.normalBuffer = new Float64Array(length);
+    return this.normalBuffer.length === length ? this.normalBuffer : this.normalBuffer.subarray(0, length);
   }
 }

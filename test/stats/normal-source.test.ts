@@ -17,6 +17,16 @@ describe('NormalSource', () => {
     expect(draws('decision-1')).not.toEqual(draws('decision-2'));
   });
 
+  it('fills a buffer with the draws `next` gives in turn, tail and wedge draws included, and carries on from there', () => {
+    const one = new NormalSource(seededRandom('fill'));
+    const other = new NormalSource(seededRandom('fill'));
+    const expected = Array.from({ length: 30_000 }, () => one.next());
+    const filled = [...other.fill(new Float64Array(10_000)), ...other.fill(new Float64Array(20_000))];
+    expect(filled).toEqual(expected);
+    expect(expected.some((z) => Math.abs(z) > 3.442619855899)).toBe(true);
+    expect(other.next()).toBe(one.next());
+  });
+
   it('follows N(0, 1): chi-square over 66 cells of 2 000 000 draws (fixed seed, p > 0.001)', () => {
     // Cells of width 0.125 on [−4, 4], and the two tails beyond.
     const edges = Array.from({ length: 65 }, (_, i) => -4 + i * 0.125);
