@@ -74,6 +74,7 @@ const running = new Set<ReplicaProcess>();
 try {
   const service = await start('service', 'src/main.ts');
   const bare = await start('bare Express', 'bench/http/bare-express.ts');
+  const bareNode = await start('bare Node.js', 'bench/http/bare-node.ts');
   await checkChoose(choose(service.url));
   console.log('Postgres: one-row commits, back to back');
   const commits = await commitLatency(databaseUrl, 5);
@@ -108,8 +109,10 @@ try {
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
   // The same arrivals as the service's half-load run: what this machine and generator give a bare handler at that rate.
   const bareAtServiceHalf = await openLoop(choose(bare.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
+  const nodeAtServiceHalf = await openLoop(choose(bareNode.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);
+  await stop(bareNode);
 
   console.log('service under --cpu-prof: full speed');
   const profileDir = await mkdtemp(join(tmpdir(), 'limelight-bench-http-'));
@@ -122,7 +125,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -160,7 +163,7 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
     `- **a group commit** (\`limelight_decision_log_batch_seconds\`: the INSERT's round trip; ${batches.count} batches of ${(rows.sum / Math.max(1, rows.count)).toFixed(1)} rows on average): ${shares('limelight_decision_log_batch_seconds')};`,
     `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${RUN_S} s (${((100 * gc.sum) / RUN_S).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
     '',
-    'What the half-load row adds to the decision times is outside the handler: the middleware before it (auth, body parsing, validation), the network stack and the load generator, which is one Node.js process (the bare Express row at half load shows its share).',
+    'What the half-load row adds to the decision times is outside the timer: the steps before it (key, body, schema), the wait for the event loop, the network stack and the load generator, which is one Node.js process (the bare rows at the service\'s half load show what a server that does nothing gets).',
   ];
 }
 
@@ -220,11 +223,12 @@ function report(figures: {
   serverSide: Map<string, HistogramReading>;
   bareHalf: Measurement;
   bareAtServiceHalf: Measurement;
+  nodeAtServiceHalf: Measurement;
   commits: Measurement;
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -249,7 +253,7 @@ function report(figures: {
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
     `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
-    'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
+    'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; `/choose` is answered by its own route on Node.js\'s request and response (`src/choose-route.ts`: key, body, schema, decision, JSON), the rest of the API by Express. "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',
     markdownTable(
       ['target', 'offered load', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'non-2xx', 'errors', 'of ceiling'],
@@ -261,6 +265,7 @@ function report(figures: {
         row('service, half load', serviceHalf, undefined),
         row('bare Express, half load', bareHalf, undefined),
         row('bare Express, the service\'s half load', bareAtServiceHalf, undefined),
+        row('bare Node.js http, the service\'s half load', nodeAtServiceHalf, undefined),
         row('Postgres alone: one-row commit, back to back', commits, undefined),
         row('service under --cpu-prof', profiledMax, bareMax),
       ],
@@ -286,7 +291,7 @@ function report(figures: {
     '',
     ...halfLoadInside(serverSide, serviceHalf),
     '',
-    'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays. The paced requests go out on raw keep-alive sockets (`bench/http/raw-connection.ts`), which cost the generator a fraction of `http.request`; the due ones leave each millisecond, so a latency includes up to a millisecond of the generator\'s timer. The row "bare Express, the service\'s half load" is the floor for the service\'s half-load row: the same arrivals, answered by a handler that does nothing, on this machine with this generator.',
+    'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays. The paced requests go out on raw keep-alive sockets (`bench/http/raw-connection.ts`), which cost the generator a fraction of `http.request`; the due ones leave each millisecond, so a latency includes up to a millisecond of the generator\'s timer. The rows "bare Express, the service\'s half load" and "bare Node.js http, the service\'s half load" are floors for the service\'s half-load row: the same arrivals, answered by a handler that does nothing, through Express or through Node.js\'s HTTP server alone (`bench/http/bare-node.ts`), on this machine with this generator.',
     '',
     `Where the time goes (service under \`--cpu-prof\`, the same full-speed load, start-up included; idle ${(100 * profile.idleShare).toFixed(1)} % of samples). Top self-time frames, as a share of non-idle samples:`,
     '',
@@ -296,6 +301,6 @@ function report(figures: {
       top.map((frame) => [`${(100 * frame.share).toFixed(1)} %`, `\`${frame.name}\``, frame.where]),
     ),
     '',
-    `In one line: LinTS's Monte Carlo estimate of its action distribution (${LINTS_FILES.map((file) => `\`${file}\``).join(' and ')}, M draws per arm per decision) takes ${(100 * lintsShare).toFixed(1)} % of the busy CPU though only half the decisions are LinTS; the rest is spread thin over Express, HTTP, pg and GC (the LinUCB-only row shows that path without LinTS), and the ${(100 * profile.idleShare).toFixed(1)} % idle at full load is the event loop waiting for I/O: Postgres's answers to the group commits, two batches in flight at most.`,
+    `In one line: LinTS's Monte Carlo estimate of its action distribution (${LINTS_FILES.map((file) => `\`${file}\``).join(' and ')}, M draws per arm per decision) takes ${(100 * lintsShare).toFixed(1)} % of the busy CPU though only half the decisions are LinTS; the rest is spread thin over Node.js's HTTP stack, the log row's JSON, pg and GC (the LinUCB-only row shows that path without LinTS), and the ${(100 * profile.idleShare).toFixed(1)} % idle at full load is the event loop waiting for I/O: Postgres's answers to the group commits, two batches in flight at most.`,
   ].join('\n');
 }

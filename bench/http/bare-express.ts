@@ -1,24 +1,14 @@
 /**
  * The framework's ceiling for `npm run bench:http`: Express 5 with one handler that answers a constant
- * JSON body of the size of a `/choose` answer, with no body parsing, auth or helmet. Listens on PORT of
+ * JSON body (`constant-answer.ts`), with no body parsing, auth or helmet. Listens on PORT of
  * 127.0.0.1 and answers `/healthz` like the service, so it starts as a replica does; SIGTERM stops it.
  */
 import express from 'express';
-
-const BODY = {
-  decisionId: '019ac0d2-0000-7000-8000-000000000000',
-  arm: 'podcast:morning-briefing',
-  propensity: 0.8714,
-  policy: 'linucb',
-  modelVersion: 0,
-  configVersion: 'c4650048816ddfac',
-  deferred: false,
-  replayed: false,
-};
+import { CONSTANT_ANSWER } from './constant-answer.js';
 
 const app = express();
 app.post('/choose', (_request, response) => {
-  response.json(BODY);
+  response.json(CONSTANT_ANSWER);
 });
 app.get('/healthz', (_request, response) => {
   response.json({ status: 'ok' });
