@@ -55,8 +55,8 @@ export type LearnerConfig = ThompsonConfig | LinTsConfig | LinUcbConfig | Unifor
  * sets how close the logged vector is to Thompson sampling's own probabilities (standard error
  * √(p(1 − p)/M) ≤ 0.5/√M; measured in `bench/results/thompson-draws.md`):
  * - LinTS pays M·K normal draws on every decision (its distribution depends on the context): M = 256,
- *   where the largest error over the candidates is 0.028–0.036 on average and 0.055–0.066 at the 95th
- *   percentile, for a quarter of the cost of M = 1000 (0.016–0.019 and 0.029–0.035). LinTS's draws were
+ *   where the largest error over the candidates is 0.013–0.038 on average and 0.026–0.068 at the 95th
+ *   percentile, for a quarter of the cost of M = 1000 (0.006–0.019 and 0.012–0.032). LinTS's draws were
  *   28 % of the service's CPU at M = 1000 in `npm run bench:http`.
  * - Beta-Bernoulli Thompson sampling ignores the context, so its distribution is computed once per
  *   posterior and candidate set and reused (see `BetaThompson`): M = 4000 costs nothing per decision.
