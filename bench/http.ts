@@ -9,8 +9,9 @@
  * event loop; with `taskset` and two CPUs or more, the servers are pinned to CPU 0 and this process to
  * CPU 1. Every run is bounded in time: a warm-up per target, rounds of closed-loop runs at full speed
  * (the maximum, each target's median), the service and the ceiling at full speed at once on one CPU (CPU
- * time per request), then evenly paced open-loop runs at half the maximum, with the service's own
- * histograms read around its run; then a fresh service under `--cpu-prof` takes the full-speed load
+ * time per request), then rounds of evenly paced open-loop runs at the service's half maximum (the
+ * service, bare Express and bare Node.js http given the same arrivals; each target's median p99), with
+ * the service's own histograms read around them, and bare Express at its own half maximum; then a fresh service under `--cpu-prof` takes the full-speed load
  * once more, and the profile (written to a temporary directory) is summarised by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
@@ -102,14 +103,24 @@ try {
   const linUcbMax = medianRun(rounds.map((round) => round.linUcb));
   const bareMax = medianRun(rounds.map((round) => round.bare));
   console.log('both at half their maximum, evenly paced');
+  const serviceHalfRate = Math.round(serviceMax.rps / 2);
   const before = await readHistograms(service.url, headers, HISTOGRAMS);
-  const serviceHalf = await openLoop(choose(service.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
+  const halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`round ${round} of ${ROUNDS} at the service's half load: service, bare Express, bare Node.js http`);
+    // The same arrivals for all three: what this machine and generator give a handler that does nothing, through Express or not.
+    halfRounds.push({
+      service: await openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS),
+      bare: await openLoop(choose(bare.url), RUN_S, serviceHalfRate, CONNECTIONS),
+      node: await openLoop(choose(bareNode.url), RUN_S, serviceHalfRate, CONNECTIONS),
+    });
+  }
   const after = await readHistograms(service.url, headers, HISTOGRAMS);
   const serverSide = new Map(HISTOGRAMS.map((name) => [name, difference(before.get(name)!, after.get(name)!)]));
+  const serviceHalf = medianTail(halfRounds.map((round) => round.service));
+  const bareAtServiceHalf = medianTail(halfRounds.map((round) => round.bare));
+  const nodeAtServiceHalf = medianTail(halfRounds.map((round) => round.node));
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
-  // The same arrivals as the service's half-load run: what this machine and generator give a bare handler at that rate.
-  const bareAtServiceHalf = await openLoop(choose(bare.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
-  const nodeAtServiceHalf = await openLoop(choose(bareNode.url), RUN_S, Math.round(serviceMax.rps / 2), CONNECTIONS);
   await stop(service);
   await stop(bare);
   await stop(bareNode);
@@ -125,7 +136,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -157,11 +168,11 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
   const gc = serverSide.get('nodejs_gc_duration_seconds')!;
   const [within10] = sharesWithin(gc, ['0.01']);
   return [
-    `Inside the service at half load (its own histograms, read from \`/metrics\` before and after the run):`,
+    `Inside the service at half load (its own histograms, read from \`/metrics\` before and after its ${ROUNDS} half-load runs):`,
     '',
     `- **a decision** (\`limelight_decision_duration_seconds\`: from the handler's start to the answer, the log commit included): ${shares('limelight_decision_duration_seconds')};`,
     `- **a group commit** (\`limelight_decision_log_batch_seconds\`: the INSERT's round trip; ${batches.count} batches of ${(rows.sum / Math.max(1, rows.count)).toFixed(1)} rows on average): ${shares('limelight_decision_log_batch_seconds')};`,
-    `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${RUN_S} s (${((100 * gc.sum) / RUN_S).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
+    `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${ROUNDS * RUN_S} s of its half-load runs (${((100 * gc.sum) / (ROUNDS * RUN_S)).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
     '',
     'What the half-load row adds to the decision times is outside the timer: the steps before it (key, body, schema), the wait for the event loop, the network stack and the load generator, which is one Node.js process (the bare rows at the service\'s half load show what a server that does nothing gets).',
   ];
@@ -170,6 +181,11 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
 /** The run with the median throughput. */
 function medianRun(runs: Measurement[]): Measurement {
   return [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)]!;
+}
+
+/** The run with the median p99: at a fixed rate, the tail is what varies from run to run. */
+function medianTail(runs: Measurement[]): Measurement {
+  return [...runs].sort((x, y) => x.p99 - y.p99)[Math.floor(runs.length / 2)]!;
 }
 
 /**
@@ -219,6 +235,7 @@ function report(figures: {
   serviceMax: Measurement;
   linUcbMax: Measurement;
   bareMax: Measurement;
+  halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>>;
   serviceHalf: Measurement;
   serverSide: Map<string, HistogramReading>;
   bareHalf: Measurement;
@@ -228,7 +245,7 @@ function report(figures: {
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, shared, serviceMax, linUcbMax, bareMax, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -251,7 +268,7 @@ function report(figures: {
     pinned
       ? '- pinning: `taskset` — each server (child process) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
-    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
+    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; at the service's half load, ${ROUNDS} rounds of service, bare Express and bare Node.js http in turn, each reported by its run with the median p99; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
     'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; `/choose` is answered by its own route on Node.js\'s request and response (`src/choose-route.ts`: key, body, schema, decision, JSON), the rest of the API by Express. "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',
@@ -284,6 +301,14 @@ function report(figures: {
         (round.service.rps / round.bare.rps).toFixed(3),
         (round.linUcb.rps / round.bare.rps).toFixed(3),
       ]),
+    ),
+    '',
+    `Each round at the service's half load (${serviceHalf.offered} req/s, the same arrivals for all three; p99 ms). The half-load rows above are each target's run with the median p99:`,
+    '',
+    markdownTable(
+      ['round', 'service', 'bare Express', 'bare Node.js http'],
+      [true, true, true, true],
+      halfRounds.map((round, i) => [String(i + 1), ms(round.service.p99), ms(round.bare.p99), ms(round.node.p99)]),
     ),
     '',
     ...sharedCpuLines(shared),
