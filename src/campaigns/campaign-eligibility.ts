@@ -5,7 +5,7 @@ import type { Surface } from '../surfaces/surface.js';
 import { isCounted, utcDay, type ArmConfig } from './campaign-arm.js';
 import type { CampaignCatalog, ServedArm } from './campaign-catalog.js';
 import type { CampaignCounters, Impression, ReserveOutcome } from './campaign-counters.js';
-import { resolveEligibility, type ArmCounters, type Eligibility } from './eligibility.js';
+import { resolveEligibility, type ArmCounters, type ContextValue, type Eligibility } from './eligibility.js';
 
 export interface EligibilityRequest {
   candidates?: readonly string[] | undefined;
@@ -33,7 +33,7 @@ export class CampaignEligibility {
     const arms = this.candidates(surface, request.candidates, now);
     const day = utcDay(now);
     const counted = arms.filter((arm) => isCounted(arm.config) || arm.config.campaign?.pacing === true);
-    const defaults = new Map(surface.config.features.map((feature) => [feature.name, feature.default ?? null]));
+    const defaults = featureDefaults(surface);
     const input = { context: request.context, defaults, unit: request.unit, now, random };
     let values: ArmCounters[];
     try {
@@ -92,6 +92,18 @@ export class CampaignEligibility {
     if (details.length > 0) throw unprocessable('invalid_candidates', 'candidates must be live arms of the surface', details);
     return requested.map((id) => byId.get(id)!);
   }
+}
+
+/** Each surface's feature defaults, which a missing feature takes for targeting; a reload builds new surfaces. */
+const defaultsBySurface = new WeakMap<Surface, ReadonlyMap<string, ContextValue>>();
+
+function featureDefaults(surface: Surface): ReadonlyMap<string, ContextValue> {
+  let defaults = defaultsBySurface.get(surface);
+  if (defaults === undefined) {
+    defaults = new Map(surface.config.features.map((feature) => [feature.name, feature.default ?? null]));
+    defaultsBySurface.set(surface, defaults);
+  }
+  return defaults;
 }
 
 function impression(surface: string, config: ArmConfig, unit: string | null, now: Date): Impression {

@@ -2,7 +2,7 @@ import type { Random } from '../stats/random.js';
 import type { ArmConfig, CampaignArm, IneligibleReason, TargetingRule } from './campaign-arm.js';
 
 /** A context value as the API accepts it (the schema allows scalars only). */
-type ContextValue = string | number | boolean | null;
+export type ContextValue = string | number | boolean | null;
 
 /** What the counters say about one arm for one request (read before the learner runs). */
 export interface ArmCounters {
