@@ -89,6 +89,6 @@ async function runQuery<R>(
   const values = params ? [...params] : undefined;
   const result = await (options?.preparedAs === undefined
     ? target.query(sql, values)
-    : target.query({ name: options.preparedAs, text: sql, ...(values ? { values } : {}) }));
+    : target.query({ name: options.preparedAs, text: sql, values: values ?? [] }));
   return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
 }
