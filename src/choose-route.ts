@@ -36,11 +36,16 @@ export function isChooseRequest(req: IncomingMessage): boolean {
 export function chooseRoute(deps: ChooseRouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const validate = schemaValidator('ChooseRequest');
   return (req, res) => {
+    // Only a failure to write the answer itself lands here: the connection is all that is left to end.
     answer(deps, validate, req, res).catch((error: unknown) => {
-      deps.logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
+      logFailure(deps.logger, req, error);
       res.destroy();
     });
   };
+}
+
+function logFailure(logger: Logger, req: IncomingMessage, error: unknown): void {
+  logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
 }
 
 async function answer(
@@ -61,7 +66,7 @@ async function answer(
     sendJson(res, 200, response);
   } catch (error) {
     const { status, headers, body, logged } = errorResponse(error);
-    if (logged) deps.logger.error({ err: error, method: req.method, path: req.url }, 'request failed');
+    if (logged) logFailure(deps.logger, req, error);
     sendJson(res, status, body, headers);
   }
 }
