@@ -9,8 +9,9 @@
  * event loop; with `taskset` and two CPUs or more, the servers are pinned to CPU 0 and this process to
  * CPU 1. Every run is bounded in time: a warm-up per target, rounds of closed-loop runs at full speed
  * (the maximum, each target's median), the service and the ceiling at full speed at once on one CPU (CPU
- * time per request), then rounds of evenly paced open-loop runs at the service's half maximum (the
- * service, bare Express and bare Node.js http given the same arrivals; each target's median p99), with
+ * time per request), then rounds of evenly paced open-loop runs at the service's half maximum, each
+ * measured after a few unmeasured seconds at that rate (the service, bare Express and bare Node.js http
+ * given the same arrivals; each target's median p99), with
  * the service's own histograms read around them, and bare Express at its own half maximum; then a fresh service under `--cpu-prof` takes the full-speed load
  * once more, and the profile (written to a temporary directory) is summarised by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
@@ -43,6 +44,14 @@ const RUN_S = 10;
  * ceiling is taken between runs a few seconds apart.
  */
 const ROUNDS = 3;
+/** Rounds at the service's half load, whose tail varies from run to run more than any throughput does. */
+const HALF_ROUNDS = 5;
+/**
+ * Seconds of the same paced arrivals before each half-load run's measured ones, whose latencies are
+ * not kept: each target has idled through the others' runs, and the first seconds after idling held
+ * most of a run's slow answers (ad hoc, per-second counts of answers over 10 ms).
+ */
+const HALF_WARMUP_S = 2;
 const CONTEXTS = 1000;
 const LINUCB_ONLY = 'home-wide-linucb';
 /** Bounds (s) of the service's duration histograms at which the half-load run reports their shares. */
@@ -61,7 +70,9 @@ credentials.password = '';
 const header = resultsHeader('HTTP throughput and latency of POST /choose', `DATABASE_URL=${credentials.toString()} REDIS_URL=${config.redisUrl} npm run bench:http`);
 const cpuCount = availableParallelism();
 const loadBefore = loadavg();
-const pinned = canPin() && spawnSync('taskset', ['-pc', '1', String(process.pid)]).status === 0;
+// Every thread of this process, V8's own included: pinning the main thread alone left its garbage collector's
+// threads free to run on CPU 0, where a scheduler trace caught them taking the service's CPU for milliseconds.
+const pinned = canPin() && spawnSync('taskset', ['-apc', '1', String(process.pid)]).status === 0;
 const scratch = await createScratchBackends(serverUrl, config.redisUrl, DATABASE);
 const { databaseUrl, redisUrl, redisKeyPrefix } = scratch;
 const replicaEnv: ReplicaEnv = { databaseUrl, redisUrl, redisKeyPrefix, adminApiKey: randomBytes(32).toString('base64url') };
@@ -106,13 +117,13 @@ try {
   const serviceHalfRate = Math.round(serviceMax.rps / 2);
   const before = await readHistograms(service.url, headers, HISTOGRAMS);
   const halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>> = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    console.log(`round ${round} of ${ROUNDS} at the service's half load: service, bare Express, bare Node.js http`);
+  for (let round = 1; round <= HALF_ROUNDS; round++) {
+    console.log(`round ${round} of ${HALF_ROUNDS} at the service's half load: service, bare Express, bare Node.js http`);
     // The same arrivals for all three: what this machine and generator give a handler that does nothing, through Express or not.
     halfRounds.push({
-      service: await openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS),
-      bare: await openLoop(choose(bare.url), RUN_S, serviceHalfRate, CONNECTIONS),
-      node: await openLoop(choose(bareNode.url), RUN_S, serviceHalfRate, CONNECTIONS),
+      service: await openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
+      bare: await openLoop(choose(bare.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
+      node: await openLoop(choose(bareNode.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
     });
   }
   const after = await readHistograms(service.url, headers, HISTOGRAMS);
@@ -120,7 +131,7 @@ try {
   const serviceHalf = medianTail(halfRounds.map((round) => round.service));
   const bareAtServiceHalf = medianTail(halfRounds.map((round) => round.bare));
   const nodeAtServiceHalf = medianTail(halfRounds.map((round) => round.node));
-  const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS);
+  const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS, HALF_WARMUP_S);
   await stop(service);
   await stop(bare);
   await stop(bareNode);
@@ -166,13 +177,14 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
   const batches = serverSide.get('limelight_decision_log_batch_seconds')!;
   const rows = serverSide.get('limelight_decision_log_batch_rows')!;
   const gc = serverSide.get('nodejs_gc_duration_seconds')!;
+  const halfLoadSeconds = HALF_ROUNDS * (HALF_WARMUP_S + RUN_S);
   const [within10] = sharesWithin(gc, ['0.01']);
   return [
-    `Inside the service at half load (its own histograms, read from \`/metrics\` before and after its ${ROUNDS} half-load runs):`,
+    `Inside the service at half load (its own histograms, read from \`/metrics\` before and after its ${HALF_ROUNDS} half-load runs, warm-ups included):`,
     '',
     `- **a decision** (\`limelight_decision_duration_seconds\`: from the handler's start to the answer, the log commit included): ${shares('limelight_decision_duration_seconds')};`,
     `- **a group commit** (\`limelight_decision_log_batch_seconds\`: the INSERT's round trip; ${batches.count} batches of ${(rows.sum / Math.max(1, rows.count)).toFixed(1)} rows on average): ${shares('limelight_decision_log_batch_seconds')};`,
-    `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${ROUNDS * RUN_S} s of its half-load runs (${((100 * gc.sum) / (ROUNDS * RUN_S)).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
+    `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${halfLoadSeconds} s of its half-load runs (${((100 * gc.sum) / halfLoadSeconds).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
     '',
     'What the half-load row adds to the decision times is outside the timer: the steps before it (key, body, schema), the wait for the event loop, the network stack and the load generator, which is one Node.js process (the bare rows at the service\'s half load show what a server that does nothing gets).',
   ];
@@ -266,9 +278,9 @@ function report(figures: {
       loadBefore[0]! > 0.5 ? ': other work was running, so throughputs are lower bounds and latencies upper bounds' : ''
     }`,
     pinned
-      ? '- pinning: `taskset` — each server (child process) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
+      ? '- pinning: `taskset` — each server (child process, all its threads) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process, all its threads) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
-    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; at the service's half load, ${ROUNDS} rounds of service, bare Express and bare Node.js http in turn, each reported by its run with the median p99; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
+    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; at the service's half load, ${HALF_ROUNDS} rounds of service, bare Express and bare Node.js http in turn, each run measured for ${RUN_S} s after ${HALF_WARMUP_S} s of the same arrivals that are not measured, each target reported by its run with the median p99; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
     'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; `/choose` is answered by its own route on Node.js\'s request and response (`src/choose-route.ts`: key, body, schema, decision, JSON), the rest of the API by Express. "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',

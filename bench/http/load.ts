@@ -61,9 +61,11 @@ export function closedLoop(target: LoadTarget, seconds: number, connections: num
  * while every socket is busy waits for one). Each latency runs from the request's due time, not from
  * when it could be sent, so a stall of the server counts in full for every request it delays (no
  * coordinated omission). Requests go out on `RawConnection`s, the due ones each millisecond, so a
- * latency includes up to a millisecond of the generator's timer.
+ * latency includes up to a millisecond of the generator's timer. The first `warmupSeconds` of arrivals
+ * come at the same rate on the same sockets but their latencies are not kept (their failures are), so
+ * that the measured `seconds` begin in the steady state of that rate.
  */
-export async function openLoop(target: LoadTarget, seconds: number, rate: number, connections: number): Promise<Measurement> {
+export async function openLoop(target: LoadTarget, seconds: number, rate: number, connections: number, warmupSeconds = 0): Promise<Measurement> {
   const { hostname, port } = new URL(target.url);
   const requests = target.bodies.map((body) => postRequest(`${hostname}:${port}`, target.path, target.headers, body));
   const pool = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(hostname, Number(port))));
@@ -74,7 +76,8 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   let non2xx = 0;
   let errors = 0;
   let settled = 0;
-  const total = Math.round(seconds * rate);
+  const warmup = Math.round(warmupSeconds * rate);
+  const total = warmup + Math.round(seconds * rate);
   const start = performance.now();
   const dueAt = (i: number) => start + (1000 * i) / rate;
   let allSettled = () => {};
@@ -82,8 +85,8 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   const send = (connection: RawConnection, i: number) => {
     connection.request(requests[i % requests.length]!).then(
       (status) => {
-        if (status >= 200 && status < 300) latencies.push(performance.now() - dueAt(i));
-        else non2xx++;
+        if (status < 200 || status >= 300) non2xx++;
+        else if (i >= warmup) latencies.push(performance.now() - dueAt(i));
         const next = waiting.shift();
         if (next === undefined) idle.push(connection);
         else send(connection, next);
@@ -112,9 +115,9 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await finished;
-  const elapsed = (performance.now() - start) / 1000;
+  const elapsed = (performance.now() - dueAt(warmup)) / 1000;
   for (const connection of pool) connection.close();
-  return measurement(rate, total / elapsed, latencies, non2xx, errors);
+  return measurement(rate, (total - warmup) / elapsed, latencies, non2xx, errors);
 }
 
 /** The measurement of a run from its 2xx latencies (sorted here), and prints it. */

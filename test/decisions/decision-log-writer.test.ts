@@ -57,35 +57,68 @@ describe.each(testBackends())('DecisionLogWriter on %s', (backend) => {
     expect(batchSizes).toEqual([1, 40]);
   });
 
-  it('commits the next batch while one is in flight, and never more than two at once', async () => {
+  it('starts a batch beside the one in flight only once enough rows wait, and never more than two at once', async () => {
     const releases: Array<() => void> = [];
     const batchSizes: number[] = [];
     let inFlight = 0;
     let mostInFlight = 0;
-    const writer = new DecisionLogWriter({
-      insertMany: async (records) => {
-        batchSizes.push(records.length);
-        mostInFlight = Math.max(mostInFlight, ++inFlight);
-        await new Promise<void>((resolve) => releases.push(resolve));
-        inFlight--;
-        return store.insertMany(records);
+    const writer = new DecisionLogWriter(
+      {
+        insertMany: async (records) => {
+          batchSizes.push(records.length);
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          await new Promise<void>((resolve) => releases.push(resolve));
+          inFlight--;
+          return store.insertMany(records);
+        },
       },
-    });
-    const first = writer.write(newDecision({ surface: 'pipelined' }));
+      { overlapAfterRows: 4 },
+    );
+    const writes = (count: number) => Array.from({ length: count }, () => writer.write(newDecision({ surface: 'pipelined' })));
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const first = writes(1);
     await vi.waitFor(() => expect(batchSizes).toEqual([1]));
-    const second = Array.from({ length: 5 }, () => writer.write(newDecision({ surface: 'pipelined' })));
-    await vi.waitFor(() => expect(batchSizes).toEqual([1, 5]));
-    const third = Array.from({ length: 7 }, () => writer.write(newDecision({ surface: 'pipelined' })));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    // Two batches commit at once; the third waits for one of them.
-    expect(batchSizes).toEqual([1, 5]);
-    expect(writer.queueDepth).toBe(13);
+    // Three rows wait for the batch in flight; the fourth starts a second batch beside it.
+    const second = writes(3);
+    await settle();
+    expect(batchSizes).toEqual([1]);
+    second.push(...writes(1));
+    await vi.waitFor(() => expect(batchSizes).toEqual([1, 4]));
+    // Two batches commit at once: the third waits for one of them, however many rows wait.
+    const third = writes(7);
+    await settle();
+    expect(batchSizes).toEqual([1, 4]);
+    expect(writer.queueDepth).toBe(12);
     releases.shift()!();
-    await vi.waitFor(() => expect(batchSizes).toEqual([1, 5, 7]));
+    await vi.waitFor(() => expect(batchSizes).toEqual([1, 4, 7]));
     for (const release of releases.splice(0)) release();
-    await Promise.all([first, ...second, ...third]);
+    await Promise.all([...first, ...second, ...third]);
     expect(mostInFlight).toBe(2);
     expect(writer.queueDepth).toBe(0);
+  });
+
+  it('commits the rows left waiting below the threshold once the batch in flight is done', async () => {
+    let release = () => {};
+    const inFlight = new Promise<void>((resolve) => (release = resolve));
+    const batchSizes: number[] = [];
+    const writer = new DecisionLogWriter(
+      {
+        insertMany: async (records) => {
+          batchSizes.push(records.length);
+          if (batchSizes.length === 1) await inFlight;
+          return store.insertMany(records);
+        },
+      },
+      { overlapAfterRows: 8 },
+    );
+    const first = writer.write(newDecision({ surface: 'below-threshold' }));
+    await vi.waitFor(() => expect(batchSizes).toEqual([1]));
+    const waiting = Array.from({ length: 3 }, () => writer.write(newDecision({ surface: 'below-threshold' })));
+    release();
+    const results = await Promise.all([first, ...waiting]);
+    expect(batchSizes).toEqual([1, 3]);
+    expect(results.map((result) => result.status)).toEqual(['inserted', 'inserted', 'inserted', 'inserted']);
+    await writer.close();
   });
 
   it('gives every writer of a repeated eventId the one decision logged', async () => {
