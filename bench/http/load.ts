@@ -69,6 +69,8 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   const { hostname, port } = new URL(target.url);
   const requests = target.bodies.map((body) => postRequest(`${hostname}:${port}`, target.path, target.headers, body));
   const pool = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(hostname, Number(port))));
+  // Taken in turn (first in, first out), so no socket idles past the server's keep-alive timeout (Node.js's
+  // default is 5 s) while the light load needs only a few: one closed that way would fail a request.
   const idle = [...pool];
   let alive = pool.length;
   const waiting: number[] = [];
@@ -107,7 +109,7 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   for (let i = 0; i < total; ) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
     for (; i < due; i++) {
-      const connection = idle.pop();
+      const connection = idle.shift();
       if (alive === 0) fail([i]);
       else if (connection === undefined) waiting.push(i);
       else send(connection, i);
