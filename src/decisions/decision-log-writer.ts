@@ -11,11 +11,12 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 /**
  * Rows that must be waiting before a second batch commits beside the one in flight. Below it they wait
  * for that batch and go in the next, bigger one: fewer commits, so less of Postgres's CPU and the
- * service's per request, where a load below the maximum gains nothing from the overlap. In `npm run
- * bench:http`'s setting at half load (2,350 req/s on a slower machine than its results file's), always
- * overlapping made 1,600 commits a second against about 1,000 and took 38 % of a CPU in Postgres
- * against 33 %, and the p99 of six 10-second runs had a median of 20 ms against 12; at full speed the
- * threshold lost no throughput (ad hoc, same-process rounds: 4,880–5,440 req/s against 4,500–4,790).
+ * service's per request, where a load below the maximum gains nothing from the overlap. Ad hoc, in
+ * `npm run bench:http`'s setting at 2,350 req/s: always overlapping made about 1,600 commits a second
+ * against 900–1,200 with one batch in flight, Postgres took 38–42 % of a CPU against 32–35 % with one
+ * batch or this threshold, and the p99 of six 10-second runs had a median of 20 ms against 12 with
+ * the threshold; at full speed the threshold lost no throughput (4,880–5,440 req/s against
+ * 4,500–4,790, rounds in one run).
  */
 const OVERLAP_AFTER_ROWS = 8;
 
