@@ -69,8 +69,9 @@ export async function openLoop(target: LoadTarget, seconds: number, rate: number
   const { hostname, port } = new URL(target.url);
   const requests = target.bodies.map((body) => postRequest(`${hostname}:${port}`, target.path, target.headers, body));
   const pool = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(hostname, Number(port))));
-  // Taken in turn (first in, first out), so no socket idles past the server's keep-alive timeout (Node.js's
-  // default is 5 s) while the light load needs only a few: one closed that way would fail a request.
+  // Taken in turn (first in, first out), so every socket carries requests: last in, first out left most of
+  // them idle for seconds at a light load that needs only a few, long enough for a server's keep-alive
+  // timeout (Node.js's default is 5 s), and the last bench:http run with it counted failed requests.
   const idle = [...pool];
   let alive = pool.length;
   const waiting: number[] = [];
