@@ -3,15 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLoop, type LoadTarget } from '../../bench/http/load.js';
 
-/** A server that answers its i-th request after `delayMs(i)` milliseconds. */
-async function delayingServer(delayMs: (index: number) => number): Promise<{ server: Server; target: LoadTarget }> {
+/** A server whose first `slowAnswers` answers each take `delayMs`, and every later one none. */
+async function slowStartServer(slowAnswers: number, delayMs: number): Promise<{ server: Server; target: LoadTarget }> {
   let answered = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       const reply = () => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '2' }).end('{}');
-      const delay = delayMs(answered++);
-      if (delay > 0) setTimeout(reply, delay);
+      if (answered++ < slowAnswers) setTimeout(reply, delayMs);
       else reply();
     });
   });
@@ -25,7 +24,7 @@ describe('openLoop', () => {
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   it('keeps the latencies of every answer when there is no warm-up', async () => {
-    const started = await delayingServer((index) => (index < 40 ? 50 : 0));
+    const started = await slowStartServer(40, 50);
     server = started.server;
     const measured = await openLoop(started.target, 0.6, 200, 8);
     // 40 of 120 answers took 50 ms or more (8 connections, so later ones also queued behind them).
@@ -34,7 +33,7 @@ describe('openLoop', () => {
   });
 
   it('drops the latencies of the warm-up arrivals and measures the rate after them', async () => {
-    const started = await delayingServer((index) => (index < 40 ? 50 : 0));
+    const started = await slowStartServer(40, 50);
     server = started.server;
     const measured = await openLoop(started.target, 0.6, 200, 8, 0.6);
     expect(measured.p99).toBeLessThan(50);
