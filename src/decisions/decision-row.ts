@@ -16,7 +16,8 @@ export interface DecisionRow {
   context: Record<string, unknown>;
   candidates: string[];
   ineligible: Record<string, string>;
-  probabilities: Record<string, number>;
+  /** The probability of each candidate, in the order of `candidates`. */
+  probabilities: number[];
   arm: string;
   propensity: number;
   seed: string;
@@ -45,7 +46,7 @@ export function toDecisionRecord(row: DecisionRow): DecisionRecord {
     context: row.context,
     candidates: row.candidates,
     ineligible: row.ineligible,
-    probabilities: row.probabilities,
+    probabilities: probabilityMap(row.candidates, row.probabilities),
     arm: row.arm,
     propensity: row.propensity,
     seed: row.seed,
@@ -74,7 +75,7 @@ const NEW_DECISION_COLUMNS = [
   ['context', 'jsonb'],
   ['candidates', 'text[]'],
   ['ineligible', 'jsonb'],
-  ['probabilities', 'jsonb'],
+  ['probabilities', 'double precision[]'],
   ['arm', 'text'],
   ['propensity', 'double precision'],
   ['seed', 'text'],
@@ -108,11 +109,16 @@ export function toNewDecisionRow(decision: NewDecision): Record<(typeof NEW_DECI
     context: decision.context,
     candidates: decision.candidates,
     ineligible: decision.ineligible,
-    probabilities: decision.probabilities,
+    probabilities: decision.candidates.map((arm) => decision.probabilities[arm]),
     arm: decision.arm,
     propensity: decision.propensity,
     seed: decision.seed,
     deferred: decision.deferred,
     reward_by: decision.rewardBy,
   };
+}
+
+/** Arm → probability, from the candidates and their probabilities in the same order, as the log stores them. */
+export function probabilityMap(candidates: readonly string[], probabilities: readonly number[]): Record<string, number> {
+  return Object.fromEntries(candidates.map((arm, k) => [arm, probabilities[k]!]));
 }

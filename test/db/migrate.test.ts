@@ -45,6 +45,26 @@ describe.each(testBackends())('migrate on %s', (backend) => {
     );
   });
 
+  it('turns each logged JSON distribution into doubles in the order of its candidates (008)', async () => {
+    const rows = await test.db.transaction(async (tx) => {
+      // The migrations before 008 in a schema of their own, as a database logged before 008 has them.
+      await tx.exec('CREATE SCHEMA before_compact_rows; SET LOCAL search_path TO before_compact_rows');
+      for (const name of (await readdir(MIGRATIONS_DIR)).sort().filter((file) => file < '008')) {
+        await tx.exec(await readFile(join(MIGRATIONS_DIR, name), 'utf8'));
+      }
+      await tx.exec(`INSERT INTO decisions (id, decided_at, surface, policy_arm, learner, config_version, model_key, model_version,
+                                            context, candidates, probabilities, arm, propensity, seed, deferred, reward_by)
+                     VALUES ('01a2194c-4ae2-7684-a93e-cc397849eb1a', '2026-11-26T19:19:20.034Z', 'home', 'lints', 'lints', 'v1',
+                             'home:lints', 0, '{}', '{b,a,c}', '{"a": 0.1, "b": 0.2, "c": 0.7000000000000001}', 'c',
+                             0.7000000000000001, 'seed', false, '2026-11-26T20:19:20.034Z')`);
+      await tx.exec(await readFile(join(MIGRATIONS_DIR, '008_compact_decision_rows.sql'), 'utf8'));
+      const { rows } = await tx.query<{ candidates: string[]; probabilities: number[] }>('SELECT candidates, probabilities FROM decisions');
+      await tx.exec('DROP SCHEMA before_compact_rows CASCADE');
+      return rows;
+    });
+    expect(rows).toEqual([{ candidates: ['b', 'a', 'c'], probabilities: [0.2, 0.1, 0.7000000000000001] }]);
+  });
+
   it('uses idempotent DDL: running the files again as plain SQL succeeds', async () => {
     for (const name of (await readdir(MIGRATIONS_DIR)).sort()) {
       await test.db.exec(await readFile(join(MIGRATIONS_DIR, name), 'utf8'));

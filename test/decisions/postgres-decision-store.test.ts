@@ -45,6 +45,19 @@ describe.each(testBackends())('PostgresDecisionStore on %s', (backend) => {
     expect(await store.findByEvent('round-trip', 'evt-1')).toStrictEqual(expected);
   });
 
+  it('stores the distribution as one double per candidate, in the order of the candidates', async () => {
+    const decision = newDecision({ surface: 'vector', candidates: ['c', 'a', 'b'], probabilities: { a: 0.1, b: 0.2, c: 0.7000000000000001 } });
+    await store.insertMany([decision]);
+    const { rows } = await test.db.query<{ probabilities: number[] }>('SELECT probabilities FROM decisions WHERE id = $1', [decision.id]);
+    expect(rows).toEqual([{ probabilities: [0.7000000000000001, 0.1, 0.2] }]);
+  });
+
+  it('refuses a distribution without a probability for every candidate', async () => {
+    const decision = newDecision({ surface: 'vector', candidates: ['a', 'b', 'c'], probabilities: { a: 0.3, c: 0.7 } });
+    await expect(store.insertMany([decision])).rejects.toThrow(/decisions_probabilities_check/);
+    expect(await store.findById(decision.id)).toBeUndefined();
+  });
+
   it('finds nothing for an unknown or malformed id', async () => {
     expect(await store.findById(createDecisionId(T0))).toBeUndefined();
     expect(await store.findById('not-a-uuid')).toBeUndefined();

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { probabilityMap } from '../../decisions/decision-row.js';
 import type { LoggedRound } from '../evaluation-types.js';
 import { cursorBatches } from './cursor-batches.js';
 import { rowStream, type RowStream } from './row-stream.js';
@@ -50,20 +51,22 @@ export function readDecisionLog(db: Database, filter: DecisionLogFilter, batchSi
   return rowStream(async function* () {
     const { sql, params } = decisionLogQuery(filter);
     const candidates = new RepeatedJson<string[]>();
-    const probabilities = new RepeatedJson<Record<string, number>>();
+    const probabilities = new RepeatedJson<number[]>();
+    const distribution = new RepeatedDistribution();
     for await (const rows of cursorBatches<DecisionLogRow>(db, sql, params, batchSize)) {
-      yield rows.map(
-        (row): LoggedDecision => ({
+      yield rows.map((row): LoggedDecision => {
+        const arms = candidates.parse(row.candidates);
+        return {
           context: JSON.parse(row.context) as LoggedDecision['context'],
           action: row.arm,
           reward: row.reward,
           propensity: row.propensity,
           timestamp: new Date(row.decided_ms),
-          candidates: candidates.parse(row.candidates),
-          probabilities: probabilities.parse(row.probabilities),
+          candidates: arms,
+          probabilities: distribution.of(arms, probabilities.parse(row.probabilities)),
           policyArm: row.policy_arm,
-        }),
-      );
+        };
+      });
     }
   });
 }
@@ -78,7 +81,7 @@ function decisionLogQuery(filter: DecisionLogFilter): { sql: string; params: unk
     // and a candidate set or logged distribution repeated from the row before is not parsed again.
     // (One json_build_array per row would save the driver more, but doubles the server's time.)
     sql: `SELECT floor(extract(epoch FROM decided_at) * 1000)::float8 AS decided_ms, policy_arm, context::text AS context,
-                 to_json(candidates)::text AS candidates, probabilities::text AS probabilities, arm, propensity, reward
+                 to_json(candidates)::text AS candidates, to_json(probabilities)::text AS probabilities, arm, propensity, reward
             FROM decisions WHERE ${condition} ORDER BY decided_at, id`,
     params,
   };
@@ -121,5 +124,21 @@ class RepeatedJson<T> {
       this.text = text;
     }
     return this.value as T;
+  }
+}
+
+/** `probabilityMap` that returns the previous map when both its arrays are the previous ones (`RepeatedJson`'s). */
+class RepeatedDistribution {
+  private candidates: readonly string[] | undefined;
+  private probabilities: readonly number[] | undefined;
+  private map: Record<string, number> = {};
+
+  of(candidates: readonly string[], probabilities: readonly number[]): Record<string, number> {
+    if (candidates !== this.candidates || probabilities !== this.probabilities) {
+      this.map = probabilityMap(candidates, probabilities);
+      this.candidates = candidates;
+      this.probabilities = probabilities;
+    }
+    return this.map;
   }
 }
