@@ -28,7 +28,7 @@ import { createScratchBackends } from '../src/simulation/scratch-backends.js';
 import { chooseBodies } from './http/contexts.js';
 import { commitLatency } from './http/commit-latency.js';
 import { difference, readHistograms, sharesWithin, type HistogramReading } from './http/service-histograms.js';
-import { sharedCpuRun, type SharedRun } from './http/cpu-per-request.js';
+import { sharedCpuRun, tallyCpu, type CpuTally, type SharedRun } from './http/cpu-per-request.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -97,10 +97,12 @@ try {
     await closedLoop(target, WARMUP_S, CONNECTIONS);
   }
   const rounds: Array<Record<keyof typeof targets, Measurement>> = [];
+  // The service process's own CPU over its runs at full speed and at half load (`/proc`).
+  const serviceCpu: Record<'full' | 'half', CpuTally> = { full: { cpuSeconds: 0, wallSeconds: 0 }, half: { cpuSeconds: 0, wallSeconds: 0 } };
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round} of ${ROUNDS}: service, LinUCB only, bare Express at full speed`);
     rounds.push({
-      service: await closedLoop(targets.service, RUN_S, CONNECTIONS),
+      service: await tallyCpu(service.child.pid!, serviceCpu.full, () => closedLoop(targets.service, RUN_S, CONNECTIONS)),
       linUcb: await closedLoop(targets.linUcb, RUN_S, CONNECTIONS),
       bare: await closedLoop(targets.bare, RUN_S, CONNECTIONS),
     });
@@ -121,7 +123,7 @@ try {
     console.log(`round ${round} of ${HALF_ROUNDS} at the service's half load: service, bare Express, bare Node.js http`);
     // The same arrivals for all three: what this machine and generator give a handler that does nothing, through Express or not.
     halfRounds.push({
-      service: await openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
+      service: await tallyCpu(service.child.pid!, serviceCpu.half, () => openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S)),
       bare: await openLoop(choose(bare.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
       node: await openLoop(choose(bareNode.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
     });
@@ -147,7 +149,7 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
@@ -169,7 +171,7 @@ function sharedCpuLines(shared: Record<'service' | 'linUcb', SharedRun[] | undef
 }
 
 /** What the service's own histograms recorded during the half-load run, as sentences. */
-function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measurement): string[] {
+function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measurement, cpu: string): string[] {
   const shares = (name: string) =>
     sharesWithin(serverSide.get(name)!, SERVER_BOUNDS_S)
       .map(([bound, share]) => `${(100 * share).toFixed(1)} % within ${Number(bound) * 1000} ms`)
@@ -184,10 +186,24 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
     '',
     `- **a decision** (\`limelight_decision_duration_seconds\`: from the handler's start to the answer, the log commit included): ${shares('limelight_decision_duration_seconds')};`,
     `- **a group commit** (\`limelight_decision_log_batch_seconds\`: the INSERT's round trip; ${batches.count} batches of ${(rows.sum / Math.max(1, rows.count)).toFixed(1)} rows on average): ${shares('limelight_decision_log_batch_seconds')};`,
+    cpu,
     `- **garbage collection** (\`nodejs_gc_duration_seconds\`, every kind): ${gc.count} pauses, ${(1000 * gc.sum).toFixed(0)} ms in all over the ${halfLoadSeconds} s of its half-load runs (${((100 * gc.sum) / halfLoadSeconds).toFixed(1)} % of the time), ${(100 * (1 - within10![1])).toFixed(1)} % of them over 10 ms; during a pause every request waits, and at ${half.offered} req/s each 10 ms of pause queues ${((half.offered ?? 0) / 100).toFixed(0)} more.`,
     '',
     'What the half-load row adds to the decision times is outside the timer: the steps before it (key, body, schema), the wait for the event loop, the network stack and the load generator, which is one Node.js process (the bare rows at the service\'s half load show what a server that does nothing gets).',
   ];
+}
+
+/**
+ * The service process's CPU at half load against full speed, as a bullet of `halfLoadInside`: the share
+ * of one CPU it kept busy, and its CPU time per request in each.
+ */
+function serviceCpuLine(cpu: Record<'full' | 'half', CpuTally>, rounds: ReadonlyArray<Record<'service', Measurement>>, half: Measurement): string {
+  const fullRequests = rounds.reduce((sum, round) => sum + round.service.rps * RUN_S, 0);
+  const halfRequests = HALF_ROUNDS * (half.offered ?? 0) * (HALF_WARMUP_S + RUN_S);
+  const fullMicros = (1e6 * cpu.full.cpuSeconds) / fullRequests;
+  const halfMicros = (1e6 * cpu.half.cpuSeconds) / halfRequests;
+  if (!Number.isFinite(fullMicros) || !Number.isFinite(halfMicros)) return '- **the service\'s CPU**: not measured (`/proc` is not available);';
+  return `- **the service's CPU** (\`/proc\`: user and system time of its process, every thread): ${((100 * cpu.half.cpuSeconds) / cpu.half.wallSeconds).toFixed(0)} % of one CPU over its half-load runs (warm-ups included), at ${halfMicros.toFixed(0)} µs per request against ${fullMicros.toFixed(0)} µs in its full-speed rounds (${(halfMicros / fullMicros).toFixed(2)} ×);`;
 }
 
 /** The run with the median throughput. */
@@ -250,6 +266,7 @@ function report(figures: {
   halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>>;
   serviceHalf: Measurement;
   serverSide: Map<string, HistogramReading>;
+  serviceCpu: Record<'full' | 'half', CpuTally>;
   bareHalf: Measurement;
   bareAtServiceHalf: Measurement;
   nodeAtServiceHalf: Measurement;
@@ -257,7 +274,7 @@ function report(figures: {
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -326,7 +343,7 @@ function report(figures: {
     ...sharedCpuLines(shared),
     'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
     '',
-    ...halfLoadInside(serverSide, serviceHalf),
+    ...halfLoadInside(serverSide, serviceHalf, serviceCpuLine(serviceCpu, rounds, serviceHalf)),
     '',
     'Latencies are of 2xx responses. At full speed (closed loop) they come from autocannon’s response events (sub-millisecond). At half load the arrivals are evenly paced (open loop, `openLoop` in `bench/http/load.ts`): request i is due at i/rate whether or not earlier ones were answered, and its latency runs from that due time, so a stall of the server counts for every request it delays. The paced requests go out on raw keep-alive sockets (`bench/http/raw-connection.ts`), which cost the generator a fraction of `http.request`; the due ones leave each millisecond, so a latency includes up to a millisecond of the generator\'s timer. The rows "bare Express, the service\'s half load" and "bare Node.js http, the service\'s half load" are floors for the service\'s half-load row: the same arrivals, answered by a handler that does nothing, through Express or through Node.js\'s HTTP server alone (`bench/http/bare-node.ts`), on this machine with this generator.',
     '',

@@ -15,6 +15,23 @@ export async function cpuSeconds(pid: number): Promise<number | undefined> {
   }
 }
 
+/** CPU time a process used over some runs, and the wall time of those runs. */
+export interface CpuTally {
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+/** Runs `work` and adds to `tally` the CPU time `pid` used meanwhile (NaN off Linux) and the run's wall time. */
+export async function tallyCpu<T>(pid: number, tally: CpuTally, work: () => Promise<T>): Promise<T> {
+  const before = await cpuSeconds(pid);
+  const started = performance.now();
+  const result = await work();
+  const after = await cpuSeconds(pid);
+  tally.wallSeconds += (performance.now() - started) / 1000;
+  tally.cpuSeconds += (after ?? Number.NaN) - (before ?? Number.NaN);
+  return result;
+}
+
 export interface SharedRun {
   measurement: Measurement;
   /** The server's CPU time per answered request (µs). */
