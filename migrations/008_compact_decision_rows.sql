@@ -2,7 +2,7 @@
 -- (bench/results/decision-log.md): a row is written once per decision, on /choose's commit path.
 --
 -- 1. The logged distribution as one double per candidate, in the order of `candidates`, instead of a JSON
---    object that repeated every arm id next to its probability (20 arms: 790 bytes as jsonb, 184 as
+--    object that repeated every arm id next to its probability (20 arms: 784 bytes as jsonb, 184 as
 --    double precision[]). A double keeps the exact value that was sampled from: JSON carried it as the
 --    shortest decimal that reads back as the same double, and the cast below reads it back so.
 --    A replica older than this migration writes the JSON object and can no longer log a decision: deploy
