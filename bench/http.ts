@@ -12,7 +12,7 @@
  * time per request), then rounds of evenly paced open-loop runs at the service's half maximum, each
  * measured after a few unmeasured seconds at that rate (the service, bare Express and bare Node.js http
  * given the same arrivals; each target's median p99), with
- * the service's own histograms read around them, and bare Express at its own half maximum; then a fresh service under `--cpu-prof` takes the full-speed load
+ * the service's own histograms and its process's CPU time read around them (against its CPU time in the full-speed rounds), and bare Express at its own half maximum; then a fresh service under `--cpu-prof` takes the full-speed load
  * once more, and the profile (written to a temporary directory) is summarised by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
