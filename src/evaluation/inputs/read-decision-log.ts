@@ -51,7 +51,6 @@ export function readDecisionLog(db: Database, filter: DecisionLogFilter, batchSi
   return rowStream(async function* () {
     const { sql, params } = decisionLogQuery(filter);
     const candidates = new RepeatedJson<string[]>();
-    const probabilities = new RepeatedJson<number[]>();
     const distribution = new RepeatedDistribution();
     for await (const rows of cursorBatches<DecisionLogRow>(db, sql, params, batchSize)) {
       yield rows.map((row): LoggedDecision => {
@@ -63,7 +62,7 @@ export function readDecisionLog(db: Database, filter: DecisionLogFilter, batchSi
           propensity: row.propensity,
           timestamp: new Date(row.decided_ms),
           candidates: arms,
-          probabilities: distribution.of(arms, probabilities.parse(row.probabilities)),
+          probabilities: distribution.of(arms, row.probabilities),
           policyArm: row.policy_arm,
         };
       });
@@ -127,17 +126,21 @@ class RepeatedJson<T> {
   }
 }
 
-/** `probabilityMap` that returns the previous map when both its arrays are the previous ones (`RepeatedJson`'s). */
+/**
+ * The arm → probability map of a row from its candidates and the JSON text of its probability vector,
+ * which returns the previous map when both are the previous row's (the candidates as `RepeatedJson`
+ * shares them), like `RepeatedJson`.
+ */
 class RepeatedDistribution {
   private candidates: readonly string[] | undefined;
-  private probabilities: readonly number[] | undefined;
+  private text: string | undefined;
   private map: Record<string, number> = {};
 
-  of(candidates: readonly string[], probabilities: readonly number[]): Record<string, number> {
-    if (candidates !== this.candidates || probabilities !== this.probabilities) {
-      this.map = probabilityMap(candidates, probabilities);
+  of(candidates: readonly string[], probabilitiesText: string): Record<string, number> {
+    if (candidates !== this.candidates || probabilitiesText !== this.text) {
+      this.map = probabilityMap(candidates, JSON.parse(probabilitiesText) as number[]);
       this.candidates = candidates;
-      this.probabilities = probabilities;
+      this.text = probabilitiesText;
     }
     return this.map;
   }
