@@ -10,9 +10,11 @@
  * CPU 1. Every run is bounded in time: a warm-up per target, rounds of closed-loop runs at full speed
  * (the maximum, each target's median), the service and the ceiling at full speed at once on one CPU (CPU
  * time per request), then rounds of evenly paced open-loop runs at the service's half maximum, each
- * measured after a few unmeasured seconds at that rate (the service, bare Express and bare Node.js http
- * given the same arrivals; each target's median p99), with
- * the service's own histograms and its process's CPU time read around them (against its CPU time in the full-speed rounds), and bare Express at its own half maximum; then a fresh service under `--cpu-prof` takes the full-speed load
+ * measured after a few unmeasured seconds at that rate (the service, the same service with commits that
+ * do not wait for the WAL flush as a diagnostic, bare Express and bare Node.js http given the same
+ * arrivals; each target's median p99), with
+ * the service's own histograms and its process's CPU time read around them (against its CPU time in the full-speed rounds), and bare Express at its own half maximum; then the same three
+ * targets at lower fractions of the service's maximum (p99 against offered load, the service's CPU at each); then a fresh service under `--cpu-prof` takes the full-speed load
  * once more, and the profile (written to a temporary directory) is summarised by self time. The database `limelight_bench_http` and the Redis keys under that prefix are removed at the end.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +31,7 @@ import { chooseBodies } from './http/contexts.js';
 import { commitLatency } from './http/commit-latency.js';
 import { difference, readHistograms, sharesWithin, type HistogramReading } from './http/service-histograms.js';
 import { sharedCpuRun, tallyCpu, type CpuTally, type SharedRun } from './http/cpu-per-request.js';
+import { highestLoadWithin, sweepLatency, type SweepPoint } from './http/latency-sweep.js';
 import { closedLoop, openLoop, type LoadTarget, type Measurement } from './http/load.js';
 import { summariseProfile, type ProfileFrame } from './http/profile.js';
 import { markdownTable, resultsHeader, writeResults } from './results-file.js';
@@ -52,6 +55,14 @@ const HALF_ROUNDS = 5;
  * most of a run's slow answers (ad hoc, per-second counts of answers over 10 ms).
  */
 const HALF_WARMUP_S = 2;
+/**
+ * Lower offered loads, as fractions of the service's maximum, at which the sweep measures the same
+ * targets as the half-load rounds (which give its last point), in rounds of their own.
+ */
+const SWEEP_FRACTIONS = [0.1, 0.2, 0.3, 0.4];
+const SWEEP_ROUNDS = 2;
+/** The issue's latency target at half load, which the sweep reports as the highest load that meets it. */
+const P99_TARGET_MS = 10;
 const CONTEXTS = 1000;
 const LINUCB_ONLY = 'home-wide-linucb';
 /** Bounds (s) of the service's duration histograms at which the half-load run reports their shares. */
@@ -87,12 +98,14 @@ try {
   const service = await start('service', 'src/main.ts');
   const bare = await start('bare Express', 'bench/http/bare-express.ts');
   const bareNode = await start('bare Node.js', 'bench/http/bare-node.ts');
+  // A diagnostic, never how the service runs: its commits return before Postgres flushes the WAL to disk.
+  const unflushed = await start('service, WAL flush not awaited', 'src/main.ts', [], { PGOPTIONS: '-c synchronous_commit=off' });
   await checkChoose(choose(service.url));
   console.log('Postgres: one-row commits, back to back');
   const commits = await commitLatency(databaseUrl, 5);
 
   const targets = { service: choose(service.url), linUcb: choose(service.url, LINUCB_ONLY), bare: choose(bare.url) };
-  for (const [name, target] of Object.entries(targets)) {
+  for (const [name, target] of Object.entries({ ...targets, unflushed: choose(unflushed.url) })) {
     console.log(`${name}: warm-up`);
     await closedLoop(target, WARMUP_S, CONNECTIONS);
   }
@@ -118,12 +131,14 @@ try {
   console.log('both at half their maximum, evenly paced');
   const serviceHalfRate = Math.round(serviceMax.rps / 2);
   const before = await readHistograms(service.url, headers, HISTOGRAMS);
-  const halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>> = [];
+  const halfRounds: HalfRound[] = [];
   for (let round = 1; round <= HALF_ROUNDS; round++) {
-    console.log(`round ${round} of ${HALF_ROUNDS} at the service's half load: service, bare Express, bare Node.js http`);
-    // The same arrivals for all three: what this machine and generator give a handler that does nothing, through Express or not.
+    console.log(`round ${round} of ${HALF_ROUNDS} at the service's half load: service, service without awaiting the WAL flush, bare Express, bare Node.js http`);
+    // The same arrivals for all four: what the disk's flush adds to the service's tail, and what this machine
+    // and generator give a handler that does nothing, through Express or not.
     halfRounds.push({
       service: await tallyCpu(service.child.pid!, serviceCpu.half, () => openLoop(choose(service.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S)),
+      unflushed: await openLoop(choose(unflushed.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
       bare: await openLoop(choose(bare.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
       node: await openLoop(choose(bareNode.url), RUN_S, serviceHalfRate, CONNECTIONS, HALF_WARMUP_S),
     });
@@ -131,10 +146,24 @@ try {
   const after = await readHistograms(service.url, headers, HISTOGRAMS);
   const serverSide = new Map(HISTOGRAMS.map((name) => [name, difference(before.get(name)!, after.get(name)!)]));
   const serviceHalf = medianTail(halfRounds.map((round) => round.service));
+  const unflushedHalf = medianTail(halfRounds.map((round) => round.unflushed));
   const bareAtServiceHalf = medianTail(halfRounds.map((round) => round.bare));
   const nodeAtServiceHalf = medianTail(halfRounds.map((round) => round.node));
   const bareHalf = await openLoop(choose(bare.url), RUN_S, Math.round(bareMax.rps / 2), CONNECTIONS, HALF_WARMUP_S);
+  const latencySweep = await sweepLatency(
+    { service: choose(service.url), bare: choose(bare.url), node: choose(bareNode.url) },
+    { name: 'service', pid: service.child.pid!, maxRps: serviceMax.rps },
+    { fractions: SWEEP_FRACTIONS, rounds: SWEEP_ROUNDS, seconds: RUN_S, warmupSeconds: HALF_WARMUP_S, connections: CONNECTIONS },
+  );
+  // The half-load rounds are the sweep's last point.
+  latencySweep.push({
+    fraction: 0.5,
+    rate: serviceHalfRate,
+    runs: { service: halfRounds.map((round) => round.service), bare: halfRounds.map((round) => round.bare), node: halfRounds.map((round) => round.node) },
+    serviceCpu: serviceCpu.half,
+  });
   await stop(service);
+  await stop(unflushed);
   await stop(bare);
   await stop(bareNode);
 
@@ -149,11 +178,46 @@ try {
   const profile = summariseProfile(JSON.parse(await readFile(join(profileDir, profileFile), 'utf8')), ROOT);
   await rm(profileDir, { recursive: true });
 
-  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile }));
+  await writeResults('http.md', report({ rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, unflushedHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, latencySweep, profiledMax, profile }));
 } finally {
   await Promise.all([...running].map(stop));
   await scratch.remove();
   await rm(policiesDir, { recursive: true });
+}
+
+/** One round at the service's half load: the same arrivals for each target. */
+type HalfRound = Record<'service' | 'unflushed' | 'bare' | 'node', Measurement>;
+
+/** p99 against offered load for the three targets, with how busy each load kept the service. */
+function latencySweepLines(sweep: readonly SweepPoint[]): string[] {
+  const p99s = (runs: Measurement[] | undefined) => (runs ?? []).map((run) => run.p99.toFixed(1)).join(', ');
+  const within = (target: string) => {
+    const point = highestLoadWithin(sweep, target, P99_TARGET_MS);
+    return point ? `${point.rate} req/s (${(100 * point.fraction).toFixed(0)} %)` : 'none of these loads';
+  };
+  return [
+    `p99 against offered load (\`bench/http/latency-sweep.ts\`): the same paced runs at lower fractions of the service's maximum, ${SWEEP_ROUNDS} rounds of the three targets in turn at each, the half-load rounds above as the last point; the service's CPU (\`/proc\`, warm-ups included) as the share of one CPU it kept busy and its CPU time per request:`,
+    '',
+    markdownTable(
+      ['load', 'req/s', 'service p99 ms (each run)', 'service busy', 'service µs per request', 'bare Express p99 ms', 'bare Node.js http p99 ms'],
+      [true, true, false, true, true, false, false],
+      sweep.map((point) => {
+        const requests = point.rate * point.runs.service!.length * (HALF_WARMUP_S + RUN_S);
+        return [
+          `${(100 * point.fraction).toFixed(0)} %`,
+          String(point.rate),
+          p99s(point.runs.service),
+          `${((100 * point.serviceCpu.cpuSeconds) / point.serviceCpu.wallSeconds).toFixed(0)} %`,
+          ((1e6 * point.serviceCpu.cpuSeconds) / requests).toFixed(0),
+          p99s(point.runs.bare),
+          p99s(point.runs.node),
+        ];
+      }),
+    ),
+    '',
+    `The highest of these loads at which every run kept its p99 under ${P99_TARGET_MS} ms: the service ${within('service')}, bare Express ${within('bare')}, bare Node.js http ${within('node')} (percentages of the service's maximum).`,
+    '',
+  ];
 }
 
 /** The CPU time per request of the service and the ceiling when both share CPU 0 at once. */
@@ -232,13 +296,16 @@ async function benchPolicies(): Promise<string> {
   return dir;
 }
 
-/** A server in a child process, on CPU 0 when pinned; the service from `bench/policies/` with durable logging. */
-async function start(name: string, entry: string, nodeFlags: string[] = []): Promise<ReplicaProcess> {
+/**
+ * A server in a child process, on CPU 0 when pinned; the service from `bench/policies/` with durable
+ * logging unless `env` says otherwise.
+ */
+async function start(name: string, entry: string, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<ReplicaProcess> {
   const replica = await startReplica(name, replicaEnv, {
     entry,
     nodeFlags,
     // The service's own defaults for model staleness and the sweep, not the fast ones of the fault tests.
-    env: { POLICIES_DIR: policiesDir, LOG_LEVEL: 'info', MODEL_STALENESS_MS: '250', SWEEP_INTERVAL_MS: '5000' },
+    env: { POLICIES_DIR: policiesDir, LOG_LEVEL: 'info', MODEL_STALENESS_MS: '250', SWEEP_INTERVAL_MS: '5000', ...env },
     ...(pinned ? { cpus: '0' } : {}),
   });
   running.add(replica);
@@ -263,18 +330,20 @@ function report(figures: {
   serviceMax: Measurement;
   linUcbMax: Measurement;
   bareMax: Measurement;
-  halfRounds: Array<Record<'service' | 'bare' | 'node', Measurement>>;
+  halfRounds: HalfRound[];
   serviceHalf: Measurement;
+  unflushedHalf: Measurement;
   serverSide: Map<string, HistogramReading>;
   serviceCpu: Record<'full' | 'half', CpuTally>;
   bareHalf: Measurement;
   bareAtServiceHalf: Measurement;
   nodeAtServiceHalf: Measurement;
   commits: Measurement;
+  latencySweep: SweepPoint[];
   profiledMax: Measurement;
   profile: { frames: ProfileFrame[]; idleShare: number };
 }): string {
-  const { rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, profiledMax, profile } = figures;
+  const { rounds, shared, serviceMax, linUcbMax, bareMax, halfRounds, serviceHalf, unflushedHalf, serverSide, serviceCpu, bareHalf, bareAtServiceHalf, nodeAtServiceHalf, commits, latencySweep, profiledMax, profile } = figures;
   const ms = (value: number) => value.toFixed(2);
   const row = (target: string, m: Measurement, ceiling: Measurement | undefined) => [
     target,
@@ -297,7 +366,7 @@ function report(figures: {
     pinned
       ? '- pinning: `taskset` — each server (child process, all its threads) on CPU 0, the load generators (autocannon at full speed, the paced open loop at half load, both in the bench process, all its threads) on CPU 1; Postgres and Redis are not pinned and share both CPUs'
       : '- pinning: none (`taskset` missing or a single CPU): servers, load generator, Postgres and Redis share the CPUs',
-    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; at the service's half load, ${HALF_ROUNDS} rounds of service, bare Express and bare Node.js http in turn, each run measured for ${RUN_S} s after ${HALF_WARMUP_S} s of the same arrivals that are not measured, each target reported by its run with the median p99; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
+    `- load: autocannon 8, ${CONNECTIONS} connections, no pipelining, ${RUN_S} s per run after one ${WARMUP_S} s warm-up per target; at full speed, ${ROUNDS} rounds of service, LinUCB only and bare Express in turn, each reported by its median run; at the service's half load, ${HALF_ROUNDS} rounds of service, the service without awaiting the WAL flush, bare Express and bare Node.js http in turn, each run measured for ${RUN_S} s after ${HALF_WARMUP_S} s of the same arrivals that are not measured, each target reported by its run with the median p99; each request takes the next of ${CONTEXTS} pre-generated contexts (seeded), units cycling over 500 listeners`,
     '',
     'The service: `node --import tsx src/main.ts` with real Postgres (a database of its own, dropped after) and Redis (a key prefix of its own, deleted after), `Authorization: Bearer` with ADMIN_API_KEY, surface `home-wide` from `bench/policies/` (d = 16, 20 arms, LinUCB and LinTS 50/50, ε = 0.05, no campaign arms, so no Redis round trip per decision), every decision answered after the group commit of its log row; `/choose` is answered by its own route on Node.js\'s request and response (`src/choose-route.ts`: key, body, schema, decision, JSON), the rest of the API by Express. "LinUCB only" is the same surface with one policy arm, LinUCB, in the same service process. The ceiling: a bare Express 5 `POST /choose` handler returning a constant JSON body (no body parsing, auth or helmet) in its own process.',
     '',
@@ -309,6 +378,7 @@ function report(figures: {
         row('service, LinUCB only', linUcbMax, bareMax),
         row('bare Express (ceiling)', bareMax, undefined),
         row('service, half load', serviceHalf, undefined),
+        row('service, half load, WAL flush not awaited (diagnostic)', unflushedHalf, undefined),
         row('bare Express, half load', bareHalf, undefined),
         row('bare Express, the service\'s half load', bareAtServiceHalf, undefined),
         row('bare Node.js http, the service\'s half load', nodeAtServiceHalf, undefined),
@@ -335,11 +405,14 @@ function report(figures: {
     `Each round at the service's half load (${serviceHalf.offered} req/s, the same arrivals for all three; p99 ms). The half-load rows above are each target's run with the median p99:`,
     '',
     markdownTable(
-      ['round', 'service', 'bare Express', 'bare Node.js http'],
-      [true, true, true, true],
-      halfRounds.map((round, i) => [String(i + 1), ms(round.service.p99), ms(round.bare.p99), ms(round.node.p99)]),
+      ['round', 'service', 'service, WAL flush not awaited', 'bare Express', 'bare Node.js http'],
+      [true, true, true, true, true],
+      halfRounds.map((round, i) => [String(i + 1), ms(round.service.p99), ms(round.unflushed.p99), ms(round.bare.p99), ms(round.node.p99)]),
     ),
     '',
+    'The row "WAL flush not awaited" is a second service process, the same but for its Postgres sessions\' `synchronous_commit = off` (`PGOPTIONS`): its commits return once the WAL is written, before Postgres flushes it to disk, so a crash could lose decisions it acknowledged — a diagnostic, never how the service runs. Given the same arrivals in the same rounds, its p99 against the service\'s is what waiting for the disk\'s flush adds to the tail.',
+    '',
+    ...latencySweepLines(latencySweep),
     ...sharedCpuLines(shared),
     'The Postgres row is no HTTP load: one connection commits one-row INSERTs back to back for 5 s (`bench/http/commit-latency.ts`); its req/s are commits per second, and its latencies are the floor under every `/choose` answer, which waits for its batch\'s commit.',
     '',
