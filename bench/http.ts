@@ -402,7 +402,7 @@ function report(figures: {
       ]),
     ),
     '',
-    `Each round at the service's half load (${serviceHalf.offered} req/s, the same arrivals for all three; p99 ms). The half-load rows above are each target's run with the median p99:`,
+    `Each round at the service's half load (${serviceHalf.offered} req/s, the same arrivals for all four; p99 ms). The half-load rows above are each target's run with the median p99:`,
     '',
     markdownTable(
       ['round', 'service', 'service, WAL flush not awaited', 'bare Express', 'bare Node.js http'],
