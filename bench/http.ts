@@ -304,7 +304,7 @@ async function start(name: string, entry: string, nodeFlags: string[] = [], env:
   const replica = await startReplica(name, replicaEnv, {
     entry,
     nodeFlags,
-    // The service's own defaults for model staleness and the sweep, not the fast ones of the fault tests.
+    // The service's own defaults for model staleness and the reward sweeper, not the fast ones of the fault tests.
     env: { POLICIES_DIR: policiesDir, LOG_LEVEL: 'info', MODEL_STALENESS_MS: '250', SWEEP_INTERVAL_MS: '5000', ...env },
     ...(pinned ? { cpus: '0' } : {}),
   });
