@@ -20,17 +20,7 @@ const PACING = 0.4;
 // The random bits of decision ids, from which every draw of a decision is seeded, come from a generator
 // seeded here, so every run draws the same seeds (same p-values, run after run): with seeds of its own,
 // each run could fail a correct service with probability up to 0.008 (see below), and one CI run did.
-vi.mock('node:crypto', async (importOriginal) => {
-  const crypto = await importOriginal<typeof import('node:crypto')>();
-  const { seededRandom } = await import('../../src/stats/random.js');
-  const random = seededRandom('honest-propensities');
-  const randomFillSync = <T extends NodeJS.ArrayBufferView>(buffer: T): T => {
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(256 * random());
-    return buffer;
-  };
-  return { ...crypto, default: { ...crypto, randomFillSync }, randomFillSync };
-});
+vi.mock('node:crypto', async (importOriginal) => (await import('../helpers/seeded-crypto.js')).seededCrypto(await importOriginal(), 'honest-propensities'));
 
 /**
  * With eligibility and pacing, the logged propensity is still the probability with which the service

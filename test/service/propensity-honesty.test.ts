@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChooseResponse, DecisionView } from '../../src/api/api-types.js';
 import { createContextEncoder } from '../../src/learners/context-encoder.js';
 import { createPolicy } from '../../src/learners/create-policy.js';
@@ -20,6 +20,9 @@ const CONTEXT = { x: 0.5, segment: 'returning' };
 const DECISIONS = 3_000;
 const CONCURRENCY = 50;
 
+// Decision ids take their random bits, and so every decision its seed, from a generator seeded here.
+vi.mock('node:crypto', async (importOriginal) => (await import('../helpers/seeded-crypto.js')).seededCrypto(await importOriginal(), 'propensity-honesty'));
+
 /**
  * The service's logged propensities are the probabilities with which it in fact chose, checked over
  * 3,000 decisions through HTTP for one fixed context on the `test` surface, after it has learned that
@@ -28,9 +31,10 @@ const CONCURRENCY = 50;
  * With no learning between the decisions, every decision of a policy arm comes from the same model
  * state. LinTS reports a Monte Carlo estimate that varies with the decision's seed, so the expected
  * count of arm k is Σᵢ πᵢ(k) over the policy arm's decisions (as in chi-square-draws.test.ts); Pearson's
- * test against it is conservative. Seeds contain the random bits of the decision id, so each run
- * differs: a correct service fails one policy arm's test (p ≤ 0.001) with probability at most 0.001,
- * and a run on one backend with probability at most 0.003.
+ * test against it is conservative. Seeds contain the random bits of the decision id, which the mock
+ * above draws from a seeded generator, so every run draws the same seeds; for seeds drawn at random a
+ * correct service would fail one policy arm's test (p ≤ 0.001) with probability at most 0.001, and a
+ * run on one backend with probability at most 0.003.
  */
 // Embedded only: the Postgres backend runs the same decision code, and the api tests cover its round trips.
 describe.each(['embedded'] as const)('logged propensities on the %s backend', (backend) => {
