@@ -202,13 +202,13 @@ function latencySweepLines(sweep: readonly SweepPoint[]): string[] {
       ['load', 'req/s', 'service p99 ms (each run)', 'service busy', 'service µs per request', 'bare Express p99 ms', 'bare Node.js http p99 ms'],
       [true, true, false, true, true, false, false],
       sweep.map((point) => {
-        const requests = point.rate * point.runs.service!.length * (HALF_WARMUP_S + RUN_S);
+        const paced = pacedCpu(point.serviceCpu, point.rate, point.runs.service!.length);
         return [
           `${(100 * point.fraction).toFixed(0)} %`,
           String(point.rate),
           p99s(point.runs.service),
-          `${((100 * point.serviceCpu.cpuSeconds) / point.serviceCpu.wallSeconds).toFixed(0)} %`,
-          ((1e6 * point.serviceCpu.cpuSeconds) / requests).toFixed(0),
+          `${(100 * paced.busy).toFixed(0)} %`,
+          paced.micros.toFixed(0),
           p99s(point.runs.bare),
           p99s(point.runs.node),
         ];
@@ -258,16 +258,24 @@ function halfLoadInside(serverSide: Map<string, HistogramReading>, half: Measure
 }
 
 /**
+ * What the service's CPU tally over `runs` paced runs at `rate` says, warm-ups included: the share of one
+ * CPU it kept busy, and its CPU time (µs) per request.
+ */
+function pacedCpu(tally: CpuTally, rate: number, runs: number): { busy: number; micros: number } {
+  return { busy: tally.cpuSeconds / tally.wallSeconds, micros: (1e6 * tally.cpuSeconds) / (rate * runs * (HALF_WARMUP_S + RUN_S)) };
+}
+
+/**
  * The service process's CPU at half load against full speed, as a bullet of `halfLoadInside`: the share
  * of one CPU it kept busy, and its CPU time per request in each.
  */
 function serviceCpuLine(cpu: Record<'full' | 'half', CpuTally>, rounds: ReadonlyArray<Record<'service', Measurement>>, half: Measurement): string {
   const fullRequests = rounds.reduce((sum, round) => sum + round.service.rps * RUN_S, 0);
-  const halfRequests = HALF_ROUNDS * (half.offered ?? 0) * (HALF_WARMUP_S + RUN_S);
   const fullMicros = (1e6 * cpu.full.cpuSeconds) / fullRequests;
-  const halfMicros = (1e6 * cpu.half.cpuSeconds) / halfRequests;
+  const paced = pacedCpu(cpu.half, half.offered ?? 0, HALF_ROUNDS);
+  const halfMicros = paced.micros;
   if (!Number.isFinite(fullMicros) || !Number.isFinite(halfMicros)) return '- **the service\'s CPU**: not measured (`/proc` is not available);';
-  return `- **the service's CPU** (\`/proc\`: user and system time of its process, every thread): ${((100 * cpu.half.cpuSeconds) / cpu.half.wallSeconds).toFixed(0)} % of one CPU over its half-load runs (warm-ups included), at ${halfMicros.toFixed(0)} µs per request against ${fullMicros.toFixed(0)} µs in its full-speed rounds (${(halfMicros / fullMicros).toFixed(2)} ×);`;
+  return `- **the service's CPU** (\`/proc\`: user and system time of its process, every thread): ${(100 * paced.busy).toFixed(0)} % of one CPU over its half-load runs (warm-ups included), at ${halfMicros.toFixed(0)} µs per request against ${fullMicros.toFixed(0)} µs in its full-speed rounds (${(halfMicros / fullMicros).toFixed(2)} ×);`;
 }
 
 /** The run with the median throughput. */

@@ -25,7 +25,7 @@ export interface SweepPoint {
 /**
  * p99 against offered load: at each fraction of the service's maximum, `rounds` evenly paced runs of
  * every target in turn (the same arrivals for all), with the service process's CPU time read around its
- * own runs (`servicePid`), so that each load's tail can be set beside how busy it kept the service.
+ * own runs (`service.pid`, the target named `service.name`), so that each load's tail can be set beside how busy it kept the service.
  */
 export async function sweepLatency(
   targets: Readonly<Record<string, LoadTarget>>,
@@ -50,7 +50,8 @@ export async function sweepLatency(
 }
 
 /**
- * The highest offered load below which every run of `target` kept its p99 under `boundMs`: the loads
+ * The highest offered load at which every run of `target` kept its p99 under `boundMs`, and every
+ * load below it too: the loads
  * are taken in increasing order and the first with a run over the bound ends the search, so a lucky run
  * at a higher load does not count. Undefined when even the lowest load missed.
  */
